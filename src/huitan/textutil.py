@@ -1,0 +1,32 @@
+"""Small text helpers shared by the stages: sentences and normalisation."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+SENTENCE_END = re.compile(r"[^。！？!?\n]*(?:[。！？!?]+[”’」』\"]?|\n|$)")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of ``text`` (split at 。！？ and newlines)."""
+    spans = []
+    for m in SENTENCE_END.finditer(text):
+        s, e = m.span()
+        seg = m.group()
+        # trim surrounding whitespace/newline
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s and seg.strip():
+            spans.append((s, e))
+    return spans
+
+
+PUNCT_FOLD = str.maketrans({"，": ",", "：": ":", "；": ";", "（": "(", "）": ")", "！": "!", "？": "?"})
+
+
+def fold(text: str) -> str:
+    """NFKC plus the full-width punctuation folding used for hashing and matching."""
+    return unicodedata.normalize("NFKC", text).translate(PUNCT_FOLD)
