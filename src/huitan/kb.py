@@ -72,7 +72,7 @@ class Schema:
         if not isinstance(entry, dict):
             raise DataError(path, line, "an entry must be a JSON object")
         fields = {**self.required, **self.optional, "source": str, "table": str}
-        for name, typ in self.required.items():
+        for name in self.required:
             if name not in entry:
                 raise DataError(path, line, f"missing field {name!r}")
         if "source" not in entry or not str(entry.get("source") or "").strip():

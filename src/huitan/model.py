@@ -204,3 +204,28 @@ class DocAnalysis:
     actors: DocActors
     events: list[Event] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
+
+
+def analysis_from_dict(d: dict[str, Any]) -> DocAnalysis:
+    """Rebuild a :class:`DocAnalysis` from its stored JSON form (``dataclasses.asdict``)."""
+
+    def ev(x: dict[str, Any]) -> Evidence:
+        return Evidence(**x)
+
+    def event(x: dict[str, Any]) -> Event:
+        x = dict(x)
+        x["participants"] = [Participant(**p) for p in x.get("participants", [])]
+        x["date"] = DateValue(**x["date"]) if x.get("date") else None
+        x["sources"] = [ev(s) for s in x.get("sources", [])]
+        return Event(**x)
+
+    actors = d.get("actors") or {}
+    return DocAnalysis(
+        doc_id=d["doc_id"],
+        actors=DocActors(
+            persons=[Person(**p) for p in actors.get("persons", [])],
+            mentions=[Mention(**m) for m in actors.get("mentions", [])],
+        ),
+        events=[event(e) for e in d.get("events", [])],
+        statements=[Statement(**{**s, "sources": [ev(x) for x in s.get("sources", [])]}) for s in d.get("statements", [])],
+    )

@@ -1,0 +1,477 @@
+"""Stage 2: clean a page into its article and its related-news teasers.
+
+Input: a :class:`~huitan.model.RawPage`. Output: a :class:`~huitan.model.PageResult`
+holding the article :class:`~huitan.model.Document` and one teaser document per
+item of a ``更多`` (related news) block. The rules (spec §1): the headline is the
+title; the first paragraph after it is the lead; exact repeats are collapsed;
+photo captions, ``ảnh N`` image markers, site furniture and the bare outlet
+signature leave the body; the dateline gives outlet and place. Traditional
+Chinese is converted to Simplified for extraction and the original is kept.
+
+The patterns are data (``data/page_markers.jsonl``, ``data/outlets.jsonl``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .kb import KnowledgeBase, Schema
+from .model import Document, PageResult, RawPage
+from .textutil import fold
+
+MARKER_SCHEMA = Schema(
+    name="page_markers",
+    required={"kind": str, "pattern": str},
+    checks={"kind": lambda v: None if v in {
+        "teasers", "end", "caption", "image", "signature", "boilerplate", "published", "dateline"}
+        else f"unknown marker kind {v!r}"},
+)
+OUTLET_SCHEMA = Schema(
+    name="outlets",
+    required={"name": str},
+    optional={"aliases": list, "en": str, "country": str},
+    key="name",
+)
+
+SENTENCE_END = "。！？!?；;…"
+QUOTE_END = "”’」』\"'）)"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+WS = re.compile(r"\s+")
+MD_LINK = re.compile(r"\]\([^)]*\)\s*$")
+TITLE_TAIL = re.compile(r"\s+[|｜–—-]\s+[^|｜]{1,12}$")
+COMMA = re.compile(r"[,，、]")
+HEADLINE_MAX = 50  # a line longer than this, or ending a sentence, is a paragraph, not a headline
+LEAD_MIN = 30
+
+
+@dataclass
+class Markers:
+    """Compiled page patterns, built once per knowledge base."""
+
+    teasers: re.Pattern[str]
+    end: re.Pattern[str]
+    captions: list[re.Pattern[str]]
+    image: re.Pattern[str]
+    signature: re.Pattern[str]
+    boilerplate: list[re.Pattern[str]]
+    published: list[re.Pattern[str]]
+    datelines: list[re.Pattern[str]]
+    closing: re.Pattern[str]  # "(越通社)" or "(越通社-VNA)" closing the last paragraph
+    outlet_names: dict[str, str]  # alias -> canonical name
+
+
+def build_markers(kb: KnowledgeBase) -> Markers:
+    outlets = kb.table(OUTLET_SCHEMA)
+    names: dict[str, str] = {}
+    for o in outlets:
+        for alias in [o["name"], *o.get("aliases", [])]:
+            names[alias] = o["name"]
+    alternation = "|".join(re.escape(a) for a in sorted(names, key=len, reverse=True))
+    by_kind: dict[str, list[str]] = {}
+    for m in kb.table(MARKER_SCHEMA):
+        by_kind.setdefault(m["kind"], []).append(m["pattern"].replace("{outlets}", f"(?:{alternation})"))
+
+    def one(kind: str) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{p})" for p in by_kind.get(kind, ["(?!)"])))
+
+    return Markers(
+        teasers=one("teasers"),
+        end=one("end"),
+        captions=[re.compile(p) for p in by_kind.get("caption", [])],
+        image=one("image"),
+        signature=one("signature"),
+        boilerplate=[re.compile(p) for p in by_kind.get("boilerplate", [])],
+        published=[re.compile(p) for p in by_kind.get("published", [])],
+        datelines=[re.compile(p) for p in by_kind.get("dateline", [])],
+        closing=re.compile(rf"[（(][-—\s]*(?P<outlet>{alternation})[^()（）]{{0,12}}[)）]\s*$"),
+        outlet_names=names,
+    )
+
+
+def markers(kb: KnowledgeBase) -> Markers:
+    return kb.derived("page.markers", build_markers)  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------- script
+
+
+def converter() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+_CONVERTER: list[Any] = []
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → Simplified with OpenCC (the converter is created once per process)."""
+    if not _CONVERTER:
+        _CONVERTER.append(converter())
+    return str(_CONVERTER[0].convert(text))
+
+
+def detect_script(text: str) -> str:
+    """``traditional`` when enough characters change under t2s conversion, else ``simplified``."""
+    sample = text[:20000]
+    conv = to_simplified(sample)
+    cjk = len(CJK.findall(sample))
+    if not cjk:
+        return "simplified"
+    changed = sum(1 for a, b in zip(sample, conv, strict=False) if a != b) if len(conv) == len(sample) else cjk
+    return "traditional" if changed >= max(3, cjk * 0.03) else "simplified"
+
+
+# ---------------------------------------------------------------- HTML
+
+
+META_DATE = re.compile(
+    r"""<meta[^>]+(?:property|name|itemprop)=["'](?:article:published_time|og:published_time|pubdate|publishdate|"""
+    r"""date|datePublished|publish-date|dc\.date)["'][^>]*content=["'](\d{4}-\d{2}-\d{2})""",
+    re.I,
+)
+TIME_TAG = re.compile(r"<time[^>]+datetime=[\"'](\d{4}-\d{2}-\d{2})", re.I)
+H1 = re.compile(r"<h1[^>]*>(.*?)</h1>", re.I | re.S)
+TAG = re.compile(r"<[^>]+>")
+
+
+def html_to_text(html: str, mk: Markers) -> tuple[str, str | None]:
+    """Main text of an HTML page (resiliparse), keeping a marked related-news block; and its date."""
+    from resiliparse.extract.html2text import extract_plain_text
+
+    main = extract_plain_text(html, main_content=True, alt_texts=False, links=False, noscript=False)
+    full = extract_plain_text(html, main_content=False, alt_texts=False, links=False, noscript=False)
+    lines = [ln.strip() for ln in main.splitlines()]
+    h1 = H1.search(html)
+    if h1:
+        head = WS.sub(" ", TAG.sub("", h1.group(1))).strip()
+        if head and head not in lines[:5]:
+            lines.insert(0, head)
+    if not any(mk.teasers.match(ln) for ln in lines):
+        full_lines = [ln.strip() for ln in full.splitlines()]
+        for i, ln in enumerate(full_lines):
+            if mk.teasers.match(ln):
+                lines += ["", *full_lines[i:]]
+                break
+    date = META_DATE.search(html) or TIME_TAG.search(html)
+    text = "\n".join(lines).strip()
+    if not CJK.search(text) and not text:
+        raise ValueError("no text found in the HTML")
+    return text, (date.group(1) if date else None)
+
+
+# ---------------------------------------------------------------- lines
+
+
+@dataclass
+class Line:
+    text: str  # Simplified, stripped
+    orig: str  # as written
+
+
+@dataclass
+class Cleaned:
+    """Working state for one page."""
+
+    lines: list[Line]
+    published: str | None = None
+    outlet: str | None = None
+    captions: list[Line] = field(default_factory=list)
+
+
+def norm_key(text: str) -> str:
+    """The key exact-repeat detection and doc ids use: NFKC, folded punctuation, no whitespace."""
+    return WS.sub("", fold(text))
+
+
+def doc_id_for(title: str, body: list[str]) -> str:
+    """Stable id: hash of the normalised title and text (spec §1)."""
+    h = hashlib.sha1((norm_key(title) + "\n" + norm_key("\n".join(body))).encode("utf-8"))
+    return h.hexdigest()[:16]
+
+
+def is_caption(text: str, mk: Markers) -> bool:
+    return any(p.search(text) for p in mk.captions)
+
+
+def is_boilerplate(text: str, mk: Markers) -> bool:
+    return any(p.match(text) for p in mk.boilerplate) or not CJK.search(text) and len(text) < 40
+
+
+def ends_sentence(text: str) -> bool:
+    t = text.rstrip(QUOTE_END) or text
+    return bool(t) and t[-1] in SENTENCE_END
+
+
+def is_paragraph(text: str) -> bool:
+    """A line of running text (a lead or body paragraph), as opposed to a headline."""
+    return len(text) > HEADLINE_MAX or (ends_sentence(text) and len(text) >= 12)
+
+
+def is_headline(text: str, mk: Markers) -> bool:
+    """A short line that can be a headline: no closing full stop (a headline may end in ! or ?), no image marker."""
+    t = text.rstrip(QUOTE_END) or text
+    return (4 <= len(text) <= 80 and len(CJK.findall(text)) >= 4 and t[-1] not in "。；;…"
+            and not mk.image.search(text) and not is_caption(text, mk) and not is_boilerplate(text, mk))
+
+
+def bigrams(text: str) -> set[str]:
+    t = "".join(CJK.findall(text))
+    return {t[i:i + 2] for i in range(len(t) - 1)}
+
+
+def split_image_marker(line: Line, mk: Markers, cleaned: Cleaned) -> Line | None:
+    """``标题 ảnh 1图片说明`` → the caption after the marker is kept as a caption; the line leaves the text."""
+    parts = mk.image.split(line.text)
+    if len(parts) == 1:
+        return line
+    oparts = mk.image.split(line.orig)
+    for i, part in enumerate(parts[1:], 1):
+        if part.strip():
+            orig = oparts[i] if len(oparts) == len(parts) else part
+            cleaned.captions.append(Line(part.strip(), orig.strip()))
+    return None
+
+
+def read_lines(text: str, mk: Markers, script: str) -> Cleaned:
+    """Split into stripped non-empty lines (converted when Traditional); take published dates off the header."""
+    raw = [ln.replace("\u3000", " ").strip().strip("|").strip() for ln in text.splitlines()]
+    raw = [ln for ln in raw if ln]
+    conv = [to_simplified(ln) for ln in raw] if script == "traditional" else raw
+    cleaned = Cleaned(lines=[])
+    header = True  # dated header lines come before the first paragraph
+    for i, (t, o) in enumerate(zip(conv, raw, strict=True)):
+        t, o = MD_LINK.sub("", t).lstrip("[•·").strip(), MD_LINK.sub("", o).lstrip("[•·").strip()
+        header = header and i < 15
+        if header and cleaned.published is None:
+            for pat in mk.published:
+                m = pat.match(t)
+                if m:
+                    cleaned.published = iso_date(m.group("date"))
+                    rest = (m.groupdict().get("rest") or "").strip()
+                    outlet = mk.outlet_names.get(rest.split(":")[-1].split("：")[-1].strip())
+                    if outlet:
+                        cleaned.outlet = outlet
+                        rest = ""
+                    t = o = rest
+                    break
+        header = header and not (len(t) >= LEAD_MIN and is_paragraph(t))
+        if t:
+            cleaned.lines.append(Line(t, o))
+    return cleaned
+
+
+def iso_date(text: str) -> str | None:
+    m = re.match(r"(\d{4})\D(\d{1,2})\D(\d{1,2})", text)
+    return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else None
+
+
+# ---------------------------------------------------------------- article
+
+
+def find_lead(lines: list[Line], mk: Markers) -> int | None:
+    for i, ln in enumerate(lines):
+        t = ln.text
+        if len(t) >= LEAD_MIN and is_paragraph(t) and len(CJK.findall(t)) > len(t) / 3 and not is_caption(t, mk) and not is_boilerplate(t, mk) \
+                and not mk.signature.match(t):
+            return i
+    return None
+
+
+def find_title(lines: list[Line], lead: int, mk: Markers) -> int | None:
+    """The headline: among headline-like lines before the lead, the one sharing most with the lead; else the nearest."""
+    context = bigrams(" ".join(ln.text for ln in lines[lead:lead + 3]))
+    best, best_score = None, 0.0
+    for i in range(lead - 1, max(-1, lead - 40), -1):
+        t = headline_text(lines[i].text, mk)
+        if not is_headline(t, mk) or dateline_of(t, mk):
+            continue
+        b = bigrams(t)
+        score = len(b & context) / (len(b) or 1)
+        if best is None or score > best_score + 1e-9:
+            best, best_score = i, score
+    return best
+
+
+def headline_text(text: str, mk: Markers) -> str:
+    """A line's text before an image marker (``标题 ảnh 1说明`` → ``标题``), without a site-name tail."""
+    return TITLE_TAIL.sub("", mk.image.split(text)[0].strip()).rstrip(" -–—|｜").strip()
+
+
+def dateline_of(text: str, mk: Markers) -> dict[str, str | None] | None:
+    for pat in mk.datelines:
+        m = pat.match(text)
+        if m:
+            outlet = mk.outlet_names.get(m.group("outlet"), m.group("outlet"))
+            place = m.group("place") or None
+            return {"place": place, "outlet": outlet}
+    return None
+
+
+def body_lines(lines: list[Line], start: int, title: str, mk: Markers, cleaned: Cleaned) -> list[Line]:
+    """Paragraphs from the lead on: captions set aside, furniture and signatures dropped, repeats collapsed."""
+    out: list[Line] = []
+    seen = {norm_key(title)} if title else set()
+    for ln in lines[start:]:
+        if mk.end.match(ln.text):
+            break
+        kept = split_image_marker(ln, mk, cleaned)
+        if kept is None:
+            continue
+        t = kept.text
+        if mk.signature.match(t):
+            cleaned.outlet = cleaned.outlet or mk.outlet_names.get(mk.signature.match(t).group(1))  # type: ignore[union-attr]
+            continue
+        if is_caption(t, mk) and len(t) < 150:
+            if norm_key(t) not in {norm_key(c.text) for c in cleaned.captions}:
+                cleaned.captions.append(kept)
+            continue
+        if is_boilerplate(t, mk):
+            continue
+        key = norm_key(t)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(kept)
+    return out
+
+
+def make_article(lines: list[Line], mk: Markers, cleaned: Cleaned, script: str) -> Document | None:
+    lead = find_lead(lines, mk)
+    if lead is None:
+        return None
+    ti = find_title(lines, lead, mk)
+    title = headline_text(lines[ti].text, mk) if ti is not None else ""
+    for i, ln in enumerate(lines[:lead]):  # captions above the lead belong to the page
+        if mk.image.search(ln.text) or (i != ti and is_caption(ln.text, mk)):
+            kept = split_image_marker(ln, mk, cleaned)
+            if kept is not None and norm_key(kept.text) not in {norm_key(c.text) for c in cleaned.captions}:
+                cleaned.captions.append(kept)
+    body = body_lines(lines, lead, title, mk, cleaned)
+    if not body:
+        return None
+    dateline = next((d for d in (dateline_of(b.text, mk) for b in body[:3]) if d), None)
+    outlet = dateline["outlet"] if dateline else None
+    closing = mk.closing.search(body[-1].text)
+    outlet = outlet or (mk.outlet_names.get(closing.group("outlet")) if closing else None) or cleaned.outlet
+    texts = [b.text for b in body]
+    return Document(
+        doc_id=doc_id_for(title, texts),
+        kind="article",
+        title=title,
+        lead=texts[0],
+        body=texts,
+        captions=[c.text for c in cleaned.captions],
+        outlet=outlet,
+        dateline=dateline,
+        published=cleaned.published,
+        script=script,  # type: ignore[arg-type]
+        original=("\n".join([lines[ti].orig if ti is not None else "", *(b.orig for b in body)])
+                  if script == "traditional" else None),
+    )
+
+
+# ---------------------------------------------------------------- teasers
+
+
+@dataclass
+class TeaserDraft:
+    title: Line
+    captions: list[Line] = field(default_factory=list)
+    lead: Line | None = None
+
+
+def parse_teasers(lines: list[Line], mk: Markers) -> list[TeaserDraft]:
+    """Headline, optional caption (before the headline), lead; a headline alone is still a teaser."""
+    drafts: list[TeaserDraft] = []
+    pending: list[Line] = []
+    scratch = Cleaned(lines=[])
+    for i, ln in enumerate(lines):
+        if mk.end.match(ln.text) or mk.teasers.match(ln.text):
+            if mk.end.match(ln.text):
+                break
+            continue
+        if mk.image.search(ln.text):
+            split_image_marker(ln, mk, scratch)
+            pending.extend(scratch.captions)
+            scratch.captions.clear()
+            continue
+        t = ln.text
+        if mk.signature.match(t) or is_boilerplate(t, mk):
+            continue
+        cur = drafts[-1] if drafts else None
+        if is_caption(t, mk):
+            pending.append(ln)
+        elif is_paragraph(t):
+            if cur is not None and cur.lead is None and not pending:
+                cur.lead = ln
+            elif cur is not None and cur.lead is not None and norm_key(cur.lead.text) == norm_key(t):
+                continue
+            else:  # running text with no headline open: a caption of the next teaser
+                pending.append(ln)
+        elif cur is not None and cur.lead is None and not pending and norm_key(cur.title.text) == norm_key(t):
+            continue  # the headline printed twice
+        elif cur is not None and cur.lead is None and not pending and i == len(lines) - 1 and COMMA.search(t):
+            cur.lead = ln  # the page was cut off inside the last teaser's lead
+        elif len(CJK.findall(t)) >= 4:
+            drafts.append(TeaserDraft(title=ln, captions=pending))
+            pending = []
+    return drafts
+
+
+def make_teaser(d: TeaserDraft, script: str, published: str | None) -> Document:
+    body = [d.lead.text] if d.lead else []
+    orig = [d.title.orig, *([d.lead.orig] if d.lead else [])]
+    return Document(
+        doc_id=doc_id_for(d.title.text, body),
+        kind="teaser",
+        title=d.title.text,
+        lead=body[0] if body else "",
+        body=body,
+        captions=[c.text for c in d.captions],
+        published=None,
+        script=script,  # type: ignore[arg-type]
+        original="\n".join(orig) if script == "traditional" else None,
+    )
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def clean_page(raw: RawPage, kb: KnowledgeBase) -> PageResult:
+    """Split a page into article and teasers. Raises ValueError for a page with no text."""
+    mk = markers(kb)
+    published = raw.published
+    if raw.text is not None:
+        text = raw.text
+    elif raw.html is not None:
+        text, html_date = html_to_text(raw.html, mk)
+        published = published or html_date
+    else:
+        raise ValueError("page has neither text nor HTML")
+    if not CJK.search(text):
+        raise ValueError("no Chinese text on the page")
+    script = detect_script(text)
+    cleaned = read_lines(text, mk, script)
+    published = published or cleaned.published
+    cleaned.published = published
+    lines = cleaned.lines
+    cut = next((i for i, ln in enumerate(lines) if mk.teasers.match(ln.text)), len(lines))
+    article = make_article(lines[:cut], mk, cleaned, script)
+    teasers = [make_teaser(d, script, published) for d in parse_teasers(lines[cut + 1:], mk)]
+    if article is None and not teasers:
+        raise ValueError("no article text found on the page")
+    page_id = article.doc_id if article else None
+    seen: set[str] = set()
+    unique = []
+    for doc in ([article] if article else []) + teasers:
+        if doc.doc_id in seen:
+            continue
+        seen.add(doc.doc_id)
+        doc.encoding = raw.encoding
+        doc.sources = [{"path": raw.path, "url": raw.url, "page": page_id}]
+        unique.append(doc)
+    return PageResult(article=article, teasers=[d for d in unique if d.kind == "teaser"])

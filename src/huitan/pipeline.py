@@ -1,0 +1,190 @@
+"""Run the stages over a batch of inputs: read → clean → analyse → store → resolve.
+
+Pages are cleaned and analysed by :func:`process_page` (pure, so it runs in
+worker processes); the main process is the one writer. Each page's documents
+are written in one transaction, so a process killed at any moment leaves the
+database consistent, and running the same command again stores what is missing
+and nothing twice. The corpus-level ``resolve`` stage runs at the end, and again
+on the next run if a previous run died before it finished (``meta.dirty``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from .dedup import NearDuplicates
+from .ingest import InputError, ReadOptions, read_inputs
+from .kb import KnowledgeBase
+from .model import DocAnalysis, Document, RawPage
+from .page import clean_page
+from .store import Store
+
+
+@dataclass
+class IngestOptions:
+    """Settings of one ingest run (the CLI fills these from its flags)."""
+
+    workers: int = 1
+    kb_files: tuple[str, ...] = ()
+    near_duplicates: bool = True
+    max_bytes: int = ReadOptions.max_bytes
+    batch_pages: int = 64  # pages written per transaction
+    resolve: bool = True
+
+
+@dataclass
+class IngestSummary:
+    pages: int = 0
+    new: int = 0
+    known: int = 0
+    near_duplicates: int = 0
+    failed: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class PageOutcome:
+    """What :func:`process_page` returns for one page."""
+
+    path: str
+    documents: list[Document] = field(default_factory=list)
+    analyses: dict[str, dict[str, Any]] = field(default_factory=dict)
+    error: str | None = None
+
+
+def process_page(raw: RawPage, kb: KnowledgeBase) -> PageOutcome:
+    """Clean and analyse one page; a bad page gives an outcome with ``error`` set."""
+    from .analyse import analyse_page
+
+    try:
+        page = clean_page(raw, kb)
+    except ValueError as exc:
+        return PageOutcome(path=raw.path, error=str(exc))
+    analyses: list[DocAnalysis] = analyse_page(page, kb)
+    return PageOutcome(
+        path=raw.path,
+        documents=page.documents,
+        analyses={a.doc_id: dataclasses.asdict(a) for a in analyses},
+    )
+
+
+# ---------------------------------------------------------------- workers
+
+_WORKER_KB: list[KnowledgeBase] = []  # one knowledge base per worker process
+
+
+def _init_worker(kb_files: tuple[str, ...]) -> None:
+    _WORKER_KB.append(KnowledgeBase(kb_files))
+
+
+def _work(raw: RawPage) -> PageOutcome:
+    return process_page(raw, _WORKER_KB[0])
+
+
+def outcomes(items: Iterable[RawPage | InputError], kb: KnowledgeBase,
+             opts: IngestOptions) -> Iterator[PageOutcome]:
+    """Process pages in order, in this process or in ``opts.workers`` processes (bounded, streaming)."""
+    if opts.workers <= 1:
+        for item in items:
+            if isinstance(item, InputError):
+                yield PageOutcome(path=item.path, error=item.reason)
+            else:
+                yield process_page(item, kb)
+        return
+    window: deque[Future[PageOutcome] | PageOutcome] = deque()
+    with ProcessPoolExecutor(max_workers=opts.workers, initializer=_init_worker, initargs=(opts.kb_files,)) as pool:
+        for item in items:
+            if isinstance(item, InputError):
+                window.append(PageOutcome(path=item.path, error=item.reason))
+            else:
+                window.append(pool.submit(_work, item))
+            while len(window) > opts.workers * 8:
+                yield _result(window.popleft())
+        while window:
+            yield _result(window.popleft())
+
+
+def _result(x: Future[PageOutcome] | PageOutcome) -> PageOutcome:
+    return x if isinstance(x, PageOutcome) else x.result()
+
+
+# ---------------------------------------------------------------- writer
+
+
+def load_near_duplicates(store: Store) -> NearDuplicates:
+    nd = NearDuplicates()
+    for row in store.db.execute("SELECT m.doc_id, d.kind, m.sig FROM minhash m JOIN documents d USING (doc_id)"):
+        nd.add(row[0], row[1], row[2])
+    return nd
+
+
+def write_outcome(store: Store, out: PageOutcome, nd: NearDuplicates | None, summary: IngestSummary) -> None:
+    """Store one page's documents (inside the caller's transaction)."""
+    replaced: dict[str, str] = {}  # page-local doc id -> the stored document it duplicates
+    for doc in out.documents:
+        for src in doc.sources:
+            src["page"] = replaced.get(src.get("page") or "", src.get("page"))
+        if store.has_document(doc.doc_id):
+            summary.known += 1
+            for src in doc.sources:
+                store.add_source(doc.doc_id, src)
+            continue
+        near, sig = nd.find(doc) if nd is not None else (None, b"")
+        if near is not None:
+            summary.near_duplicates += 1
+            replaced[doc.doc_id] = near
+            for src in doc.sources:
+                store.add_source(near, src, near_duplicate=True)
+            continue
+        store.add_document(doc, out.analyses.get(doc.doc_id))
+        for src in doc.sources:
+            store.add_source(doc.doc_id, src)
+        if nd is not None:
+            store.add_minhash(doc.doc_id, sig)
+            nd.add(doc.doc_id, doc.kind, sig)
+        summary.new += 1
+
+
+def ingest(paths: Iterable[str], store: Store, opts: IngestOptions | None = None,
+           on_page: Callable[[PageOutcome], None] | None = None, kb: KnowledgeBase | None = None) -> IngestSummary:
+    """Ingest inputs into ``store``; bad inputs are counted and listed in the summary, never raised."""
+    opts = opts or IngestOptions()
+    kb = kb or KnowledgeBase(opts.kb_files)
+    summary = IngestSummary()
+    nd = load_near_duplicates(store) if opts.near_duplicates else None
+    pending: list[PageOutcome] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        with store.transaction():
+            before = summary.new
+            for out in pending:
+                write_outcome(store, out, nd, summary)
+            if summary.new > before:
+                store.set_meta("dirty", "1")
+        pending.clear()
+
+    items = read_inputs(paths, ReadOptions(max_bytes=opts.max_bytes))
+    for out in outcomes(items, kb, opts):
+        if on_page:
+            on_page(out)
+        if out.error:
+            summary.failed += 1
+            summary.errors.append((out.path, out.error))
+            continue
+        summary.pages += 1
+        pending.append(out)
+        if len(pending) >= opts.batch_pages:
+            flush()
+    flush()
+    if opts.resolve and store.get_meta("dirty") == "1":
+        from .resolve import resolve
+
+        resolve(store, kb)
+    return summary

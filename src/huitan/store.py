@@ -1,0 +1,335 @@
+"""The SQLite store: schema migrations, documents and their sources, extraction results, search.
+
+One writer (the ingest process); readers never block it (WAL). The schema is
+created and upgraded by named migrations, each in its own transaction, and
+recorded in ``_migrations``. Full-text search indexes the text with a space
+between CJK characters, so a phrase query finds two-character names (董军),
+which FTS5's trigram tokenizer cannot.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from .model import Document
+
+CJK_CHAR = re.compile(r"([\u3400-\u9fff\uf900-\ufaff])")
+SPACED = re.compile(r"(?<=[\u3400-\u9fff\uf900-\ufaff]) (?=[\u3400-\u9fff\uf900-\ufaff<])|(?<=>) (?=[\u3400-\u9fff])")
+
+
+def spaced(text: str) -> str:
+    """Text with spaces around each CJK character, as the full-text index stores it."""
+    return re.sub(r"\s+", " ", CJK_CHAR.sub(r" \1 ", text)).strip()
+
+
+def unspaced(text: str) -> str:
+    """Undo :func:`spaced` for display (snippets)."""
+    return re.sub(r"(?<=[\u3400-\u9fff\uf900-\ufaff\x02\x03，。、]) (?=[\u3400-\u9fff\uf900-\ufaff\x02\x03，。、])", "", text)
+
+
+M001_DOCUMENTS = """
+        CREATE TABLE documents (
+            doc_id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            title TEXT NOT NULL,
+            lead TEXT NOT NULL,
+            body TEXT NOT NULL,           -- JSON list of paragraphs
+            captions TEXT NOT NULL,       -- JSON list
+            outlet TEXT,
+            dateline TEXT,                -- JSON {place, outlet}
+            published TEXT,
+            script TEXT NOT NULL,
+            original TEXT,
+            encoding TEXT,
+            analysis TEXT,                -- JSON DocAnalysis (per-document extraction)
+            added TEXT NOT NULL DEFAULT (datetime('now'))
+        );
+        CREATE TABLE sources (
+            doc_id TEXT NOT NULL REFERENCES documents(doc_id),
+            path TEXT NOT NULL,
+            url TEXT NOT NULL DEFAULT '',
+            page TEXT NOT NULL DEFAULT '',
+            near_duplicate INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (doc_id, path, url, page)
+        );
+        CREATE INDEX sources_path ON sources(path);
+        CREATE TABLE minhash (doc_id TEXT PRIMARY KEY, sig BLOB NOT NULL);
+        CREATE VIRTUAL TABLE documents_fts USING fts5(doc_id UNINDEXED, title, body, tokenize = 'unicode61');
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+"""
+
+
+M002_EXTRACTION = """
+        CREATE TABLE persons (
+            person_id TEXT PRIMARY KEY, name TEXT NOT NULL, country TEXT, rank TEXT, kb_id TEXT,
+            aliases TEXT NOT NULL, positions TEXT NOT NULL, names TEXT NOT NULL, record TEXT NOT NULL);
+        CREATE INDEX persons_name ON persons(name);
+        CREATE TABLE mentions (
+            doc_id TEXT NOT NULL, person_id TEXT, kind TEXT NOT NULL, name TEXT NOT NULL, text TEXT NOT NULL,
+            section TEXT NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL, country TEXT);
+        CREATE INDEX mentions_doc ON mentions(doc_id);
+        CREATE INDEX mentions_person ON mentions(person_id);
+        CREATE TABLE events (
+            event_id TEXT PRIMARY KEY, type TEXT NOT NULL, date_start TEXT, date_end TEXT, year INTEGER,
+            year_source TEXT, mechanism TEXT, session INTEGER, scope TEXT NOT NULL, location TEXT,
+            plover TEXT, cameo TEXT, record TEXT NOT NULL);
+        CREATE INDEX events_type_year ON events(type, year);
+        CREATE INDEX events_year ON events(year, date_start);
+        CREATE INDEX events_mechanism ON events(mechanism, session);
+        CREATE INDEX events_scope ON events(scope, year);
+        CREATE TABLE participants (
+            event_id TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL, kind TEXT NOT NULL,
+            country TEXT, person_id TEXT);
+        CREATE INDEX participants_event ON participants(event_id);
+        CREATE INDEX participants_country ON participants(country, event_id);
+        CREATE INDEX participants_person ON participants(person_id, event_id);
+        CREATE INDEX participants_name ON participants(name, event_id);
+        CREATE TABLE event_sources (
+            event_id TEXT NOT NULL, doc_id TEXT NOT NULL, section TEXT NOT NULL, evidence TEXT NOT NULL,
+            start INTEGER NOT NULL, "end" INTEGER NOT NULL);
+        CREATE INDEX event_sources_event ON event_sources(event_id);
+        CREATE INDEX event_sources_doc ON event_sources(doc_id);
+        CREATE TABLE mechanisms (
+            name TEXT NOT NULL, session INTEGER NOT NULL, date TEXT, place TEXT, event_id TEXT,
+            record TEXT NOT NULL, PRIMARY KEY (name, session));
+        CREATE TABLE statements (
+            statement_id INTEGER PRIMARY KEY, speaker TEXT NOT NULL, topic TEXT NOT NULL, person_id TEXT,
+            country TEXT, record TEXT NOT NULL);
+"""
+
+
+# Named migrations, applied in order, each in one transaction. Append; never edit one that has shipped.
+MIGRATIONS: list[tuple[str, str]] = [
+    ("001_documents", M001_DOCUMENTS),
+    ("002_extraction", M002_EXTRACTION),
+]
+
+
+def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
+    """Open (and migrate) a database. Read-only connections never create or change anything."""
+    if readonly:
+        if not Path(path).exists():
+            raise FileNotFoundError(f"no database at {path}")
+        db = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True, check_same_thread=False)
+        db.row_factory = sqlite3.Row
+        return db
+    db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("PRAGMA foreign_keys=ON")
+    migrate(db)
+    return db
+
+
+def migrate(db: sqlite3.Connection) -> list[str]:
+    """Apply the migrations not yet applied, each in its own transaction; returns their names."""
+    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT DEFAULT (datetime('now')))")
+    done = {r[0] for r in db.execute("SELECT name FROM _migrations")}
+    applied = []
+    for name, sql in MIGRATIONS:
+        if name in done:
+            continue
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for stmt in sql.split(";"):
+                if stmt.strip():
+                    db.execute(stmt)
+            db.execute("INSERT INTO _migrations(name) VALUES (?)", (name,))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        applied.append(name)
+    return applied
+
+
+class Store:
+    """Writes and reads huitan records; the one writer of a database."""
+
+    def __init__(self, path: str | Path, readonly: bool = False) -> None:
+        self.path = str(path)
+        self.db = connect(path, readonly=readonly)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # ------------------------------------------------------------ transactions
+
+    def transaction(self) -> _Tx:
+        return _Tx(self.db)
+
+    # ------------------------------------------------------------ documents
+
+    def has_document(self, doc_id: str) -> bool:
+        return self.db.execute("SELECT 1 FROM documents WHERE doc_id=?", (doc_id,)).fetchone() is not None
+
+    def add_document(self, doc: Document, analysis: dict[str, Any] | None) -> None:
+        self.db.execute(
+            "INSERT INTO documents(doc_id, kind, title, lead, body, captions, outlet, dateline, published, script,"
+            " original, encoding, analysis) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (doc.doc_id, doc.kind, doc.title, doc.lead, json.dumps(doc.body, ensure_ascii=False),
+             json.dumps(doc.captions, ensure_ascii=False), doc.outlet,
+             json.dumps(doc.dateline, ensure_ascii=False) if doc.dateline else None, doc.published, doc.script,
+             doc.original, doc.encoding, json.dumps(analysis, ensure_ascii=False) if analysis else None),
+        )
+        self.db.execute(
+            "INSERT INTO documents_fts(doc_id, title, body) VALUES (?,?,?)",
+            (doc.doc_id, spaced(doc.title), spaced("\n".join(doc.body + doc.captions))),
+        )
+
+    def add_source(self, doc_id: str, source: dict[str, Any], near_duplicate: bool = False) -> bool:
+        """Record that ``doc_id`` was found in an input; False when that was already known."""
+        cur = self.db.execute(
+            "INSERT OR IGNORE INTO sources(doc_id, path, url, page, near_duplicate) VALUES (?,?,?,?,?)",
+            (doc_id, source.get("path") or "", source.get("url") or "", source.get("page") or "", int(near_duplicate)),
+        )
+        return cur.rowcount > 0
+
+    def add_minhash(self, doc_id: str, sig: bytes) -> None:
+        self.db.execute("INSERT OR REPLACE INTO minhash(doc_id, sig) VALUES (?,?)", (doc_id, sig))
+
+    def minhashes(self) -> Iterator[tuple[str, bytes]]:
+        yield from self.db.execute("SELECT doc_id, sig FROM minhash")
+
+    def documents(self, kind: str | None = None) -> Iterator[dict[str, Any]]:
+        sql = "SELECT * FROM documents" + (" WHERE kind=?" if kind else "") + " ORDER BY rowid"
+        for row in self.db.execute(sql, (kind,) if kind else ()):
+            yield self.document_record(row)
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return self.document_record(row) if row else None
+
+    def document_record(self, row: sqlite3.Row) -> dict[str, Any]:
+        srcs = [
+            {"path": s["path"], "url": s["url"] or None, "page": s["page"] or None}
+            for s in self.db.execute("SELECT path, url, page FROM sources WHERE doc_id=? ORDER BY rowid", (row["doc_id"],))
+        ]
+        return {
+            "doc_id": row["doc_id"], "kind": row["kind"], "title": row["title"], "lead": row["lead"],
+            "body": json.loads(row["body"]), "captions": json.loads(row["captions"]), "outlet": row["outlet"],
+            "dateline": json.loads(row["dateline"]) if row["dateline"] else None, "published": row["published"],
+            "script": row["script"], "original": row["original"], "encoding": row["encoding"], "sources": srcs,
+        }
+
+    def analyses(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        for row in self.db.execute("SELECT doc_id, analysis FROM documents WHERE analysis IS NOT NULL ORDER BY rowid"):
+            yield row[0], json.loads(row[1])
+
+    # ------------------------------------------------------------ meta
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str | None) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?,?)", (key, value))
+
+    # ------------------------------------------------------------ corpus-level tables
+
+    def replace_corpus(self, persons: Iterable[dict[str, Any]], mentions: Iterable[tuple[Any, ...]],
+                       events: Iterable[dict[str, Any]], mechanisms: Iterable[dict[str, Any]],
+                       statements: Iterable[dict[str, Any]]) -> None:
+        """Replace the corpus-level tables in one transaction (the output of ``resolve``)."""
+        with self.transaction():
+            for t in ("persons", "mentions", "events", "participants", "event_sources", "mechanisms", "statements"):
+                self.db.execute(f"DELETE FROM {t}")
+            self.db.executemany(
+                "INSERT INTO persons VALUES (?,?,?,?,?,?,?,?,?)",
+                ((p["person_id"], p["name"], p.get("country"), p.get("rank"), p.get("kb_id"),
+                  _j(p.get("aliases", [])), _j(p.get("positions", [])), _j(p.get("names", {})), _j(p)) for p in persons),
+            )
+            self.db.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?)", mentions)
+            for e in events:
+                d = e.get("date") or {}
+                start = d.get("start")
+                year = int(start[:4]) if start and start[:4].isdigit() else None
+                mech = e.get("mechanism") or {}
+                self.db.execute(
+                    "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (e["event_id"], e["type"], start, d.get("end"), year, d.get("year_source"), mech.get("name"),
+                     mech.get("session"), e.get("scope") or "international", _j(e.get("location")), e.get("plover"),
+                     e.get("cameo"), _j(e)),
+                )
+                self.db.executemany(
+                    "INSERT INTO participants VALUES (?,?,?,?,?,?)",
+                    ((e["event_id"], p["name"], p["role"], p.get("kind") or "person", p.get("country"), p.get("person_id"))
+                     for p in e.get("participants", [])),
+                )
+                self.db.executemany(
+                    "INSERT INTO event_sources VALUES (?,?,?,?,?,?)",
+                    ((e["event_id"], s["doc_id"], s["section"], s["evidence"], s["start"], s["end"])
+                     for s in e.get("sources", [])),
+                )
+            self.db.executemany(
+                "INSERT OR REPLACE INTO mechanisms VALUES (?,?,?,?,?,?)",
+                ((m["name"], m["session"], m.get("date"), m.get("place"), m.get("event_id"), _j(m)) for m in mechanisms),
+            )
+            self.db.executemany(
+                "INSERT INTO statements(speaker, topic, person_id, country, record) VALUES (?,?,?,?,?)",
+                ((s["speaker"], s["topic"], s.get("person_id"), s.get("country"), _j(s)) for s in statements),
+            )
+            self.set_meta("dirty", "0")
+
+    def records(self, table: str) -> Iterator[dict[str, Any]]:
+        """Exported records of a corpus-level table (persons, events, mechanisms, statements)."""
+        order = {"events": "date_start, event_id", "persons": "name", "mechanisms": "name, session",
+                 "statements": "statement_id"}[table]
+        for row in self.db.execute(f"SELECT record FROM {table} ORDER BY {order}"):
+            yield json.loads(row[0])
+
+    # ------------------------------------------------------------ search and stats
+
+    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Ranked full-text search over titles and bodies; snippets mark hits with \\x02 … \\x03."""
+        terms = [t for t in re.split(r"\s+", query.strip()) if t]
+        if not terms:
+            return []
+        match = " ".join('"' + spaced(t).replace('"', '""') + '"' for t in terms)
+        rows = self.db.execute(
+            "SELECT f.doc_id, d.kind, d.title, snippet(documents_fts, 2, char(2), char(3), '…', 24) AS snip, bm25(documents_fts) AS score"
+            " FROM documents_fts f JOIN documents d ON d.doc_id = f.doc_id"
+            " WHERE documents_fts MATCH ? ORDER BY score LIMIT ?",
+            (match, limit),
+        ).fetchall()
+        return [{"doc_id": r["doc_id"], "kind": r["kind"], "title": r["title"], "snippet": unspaced(r["snip"]),
+                 "score": round(-r["score"], 3)} for r in rows]
+
+    def stats(self) -> dict[str, Any]:
+        q = self.db.execute
+        return {
+            "documents": q("SELECT count(*) FROM documents").fetchone()[0],
+            "articles": q("SELECT count(*) FROM documents WHERE kind='article'").fetchone()[0],
+            "teasers": q("SELECT count(*) FROM documents WHERE kind='teaser'").fetchone()[0],
+            "sources": q("SELECT count(*) FROM sources").fetchone()[0],
+            "near_duplicates": q("SELECT count(*) FROM sources WHERE near_duplicate=1").fetchone()[0],
+            "persons": q("SELECT count(*) FROM persons").fetchone()[0],
+            "events": q("SELECT count(*) FROM events").fetchone()[0],
+            "events_by_type": dict(q("SELECT type, count(*) FROM events GROUP BY type ORDER BY 2 DESC").fetchall()),
+            "mechanisms": q("SELECT count(*) FROM mechanisms").fetchone()[0],
+            "statements": q("SELECT count(*) FROM statements").fetchone()[0],
+        }
+
+
+def _j(v: Any) -> str:
+    return json.dumps(v, ensure_ascii=False)
+
+
+class _Tx:
+    """``with store.transaction():`` — BEGIN IMMEDIATE … COMMIT, ROLLBACK on error."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, exc_type: Any, *_: Any) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
