@@ -125,7 +125,6 @@ def read_html_bytes(path: str, data: bytes, url: str | None = None, published: s
 
 def read_warc(path: str, stream: io.BufferedIOBase) -> Iterator[RawPage | InputError]:
     """Each WARC response record with an HTML or text payload is a page."""
-    from fastwarc.stream_io import FastWARCError
     from fastwarc.warc import ArchiveIterator, WarcRecordType
 
     n = 0
@@ -146,7 +145,7 @@ def read_warc(path: str, stream: io.BufferedIOBase) -> Iterator[RawPage | InputE
                     yield page
             except ValueError as exc:
                 yield InputError(where, str(exc))
-    except (FastWARCError, OSError, EOFError) as exc:
+    except Exception as exc:  # fastwarc raises plain exceptions on damaged streams
         yield InputError(path, f"broken WARC after {n} records: {exc}")
     if n == 0:
         yield InputError(path, "no WARC response records (truncated or not a WARC file)")

@@ -1,0 +1,39 @@
+"""Shared fixtures: the knowledge base, a temporary database, and the shared sample pages when present."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from huitan.kb import KnowledgeBase
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+EXAMPLES = ROOT / "examples" / "pages"
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    return KnowledgeBase()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "test.db"
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    d = SHARED / "samples"
+    if not d.is_dir():
+        pytest.skip("../shared/samples is not present")
+    return d
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    d = SHARED / "corpus" / "pages"
+    if not d.is_dir():
+        pytest.skip("../shared/corpus is not present")
+    return d
