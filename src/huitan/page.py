@@ -53,10 +53,10 @@ class Markers:
 
     teasers: re.Pattern[str]
     end: re.Pattern[str]
-    captions: list[re.Pattern[str]]
+    caption: re.Pattern[str]
     image: re.Pattern[str]
     signature: re.Pattern[str]
-    boilerplate: list[re.Pattern[str]]
+    boilerplate: re.Pattern[str]
     published: list[re.Pattern[str]]
     datelines: list[re.Pattern[str]]
     closing: re.Pattern[str]  # "(越通社)" or "(越通社-VNA)" closing the last paragraph
@@ -80,10 +80,10 @@ def build_markers(kb: KnowledgeBase) -> Markers:
     return Markers(
         teasers=one("teasers"),
         end=one("end"),
-        captions=[re.compile(p) for p in by_kind.get("caption", [])],
+        caption=re.compile("|".join(f"(?:{p})" for p in by_kind.get("caption", ["(?!)"]))),
         image=one("image"),
         signature=one("signature"),
-        boilerplate=[re.compile(p) for p in by_kind.get("boilerplate", [])],
+        boilerplate=re.compile("|".join(f"(?:{p})" for p in by_kind.get("boilerplate", ["(?!)"]))),
         published=[re.compile(p) for p in by_kind.get("published", [])],
         datelines=[re.compile(p) for p in by_kind.get("dateline", [])],
         closing=re.compile(rf"[（(][-—\s]*(?P<outlet>{alternation})[^()（）]{{0,12}}[)）]\s*$"),
@@ -182,6 +182,12 @@ class Cleaned:
     captions: list[Line] = field(default_factory=list)
 
 
+def add_caption(cleaned: Cleaned, line: Line) -> None:
+    """Keep a caption once (pages repeat them)."""
+    if all(c.text != line.text for c in cleaned.captions):
+        cleaned.captions.append(line)
+
+
 def norm_key(text: str) -> str:
     """The key exact-repeat detection and doc ids use: NFKC, folded punctuation, no whitespace."""
     return WS.sub("", fold(text))
@@ -194,11 +200,11 @@ def doc_id_for(title: str, body: list[str]) -> str:
 
 
 def is_caption(text: str, mk: Markers) -> bool:
-    return any(p.search(text) for p in mk.captions)
+    return mk.caption.search(text) is not None
 
 
 def is_boilerplate(text: str, mk: Markers) -> bool:
-    return any(p.match(text) for p in mk.boilerplate) or not CJK.search(text) and len(text) < 40
+    return mk.boilerplate.match(text) is not None or not CJK.search(text) and len(text) < 40
 
 
 def ends_sentence(text: str) -> bool:
@@ -326,8 +332,7 @@ def body_lines(lines: list[Line], start: int, title: str, mk: Markers, cleaned: 
             cleaned.outlet = cleaned.outlet or mk.outlet_names.get(mk.signature.match(t).group(1))  # type: ignore[union-attr]
             continue
         if is_caption(t, mk) and len(t) < 150:
-            if norm_key(t) not in {norm_key(c.text) for c in cleaned.captions}:
-                cleaned.captions.append(kept)
+            add_caption(cleaned, kept)
             continue
         if is_boilerplate(t, mk):
             continue
@@ -348,8 +353,8 @@ def make_article(lines: list[Line], mk: Markers, cleaned: Cleaned, script: str) 
     for i, ln in enumerate(lines[:lead]):  # captions above the lead belong to the page
         if mk.image.search(ln.text) or (i != ti and is_caption(ln.text, mk)):
             kept = split_image_marker(ln, mk, cleaned)
-            if kept is not None and norm_key(kept.text) not in {norm_key(c.text) for c in cleaned.captions}:
-                cleaned.captions.append(kept)
+            if kept is not None:
+                add_caption(cleaned, kept)
     body = body_lines(lines, lead, title, mk, cleaned)
     if not body:
         return None

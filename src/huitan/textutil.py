@@ -24,9 +24,6 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-PUNCT_FOLD = str.maketrans({"，": ",", "：": ":", "；": ";", "（": "(", "）": ")", "！": "!", "？": "?"})
-
-
 def fold(text: str) -> str:
-    """NFKC plus the full-width punctuation folding used for hashing and matching."""
-    return unicodedata.normalize("NFKC", text).translate(PUNCT_FOLD)
+    """NFKC: full-width letters, digits and punctuation (，：（） …) become their ASCII forms."""
+    return unicodedata.normalize("NFKC", text)
