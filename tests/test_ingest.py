@@ -110,3 +110,12 @@ def test_stdin(monkeypatch):
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(TEXT.encode("utf-8"))))
     [p] = pages("-")
     assert p.path == "-" and p.text.startswith("越南")
+
+
+def test_fifty_megabyte_file_refused_without_reading_it(tmp_path: Path):
+    big = tmp_path / "huge.txt"
+    with big.open("wb") as fh:
+        fh.write(TEXT.encode("utf-8"))
+        fh.truncate(50 * 1024 * 1024)
+    [err] = pages(big)
+    assert isinstance(err, InputError) and "too large" in err.reason and "52.4 MB" in err.reason
