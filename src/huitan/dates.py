@@ -1,0 +1,805 @@
+"""Dates: give every event its date, and its year only with evidence.
+
+Per document, :func:`date_events` picks the date expression that governs each
+event (its sentence, else the nearest preceding narrative date, else the lead's
+date) and resolves the year in this order, recording ``year_source``:
+
+1. ``text`` — a year in the expression or the sentence (``2026年第一次会议``);
+2. ``document`` — a dated anchor elsewhere in the same document, close in time;
+3. ``page`` — for teasers, a dated anchor in a sibling teaser of the same page;
+4. ``published`` — the document's publication date;
+5. ``knowledge`` — the tenures of the titled persons, intersected, and the known
+   dates of mechanism sessions (``sessions`` table).
+
+Years from sources 2–4 must agree with the knowledge constraint when there is
+one. ``year_candidates`` lists what stays possible; ``start`` carries a year only
+when one is left. Nothing here reads the clock.
+
+At corpus level, :func:`date_across_documents` lets a session's known date date
+every other event naming that session, and bounds session N by N−1 and N+1.
+:func:`timeline` filters and orders exported events.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from .kb import KnowledgeBase, Schema, check_country, check_date
+from .model import DateValue, DocActors, Document, Event, Person
+from .textutil import fold, sentences
+from .timeexpr import DateExpr, cn_int, lexicon, parse_dates
+
+try:  # officeholder tenures (another stage's module); dating works without it
+    from . import officeholders
+except ImportError:  # pragma: no cover - depends on the checkout
+    officeholders = None  # type: ignore[assignment]
+
+ANCHOR_DAYS = 60  # how close in time an anchor date must be to lend its year
+PUBLISHED_DAYS = 120  # an event is reported within this many days of publication
+SESSION_DAYS = 60  # an event within this many days of a known session takes its year
+LEAP = 2000  # month-day arithmetic when the year is unknown (allows 29 February)
+
+
+def _check_session(entry: dict[str, Any]) -> str | None:
+    if entry["session"] < 1:
+        return "session must be a positive number"
+    if entry.get("end") and entry["end"] < entry["start"]:
+        return "end is before start"
+    for a in entry.get("aliases") or []:
+        if not isinstance(a, str) or not a.strip():
+            return "aliases must be non-empty strings"
+    return None
+
+
+SESSION_SCHEMA = Schema(
+    name="sessions",
+    required={"series": str, "session": int, "start": str},
+    optional={"aliases": list, "end": str, "place": str, "country": str},
+    checks={"start": check_date, "end": check_date, "country": check_country},
+    key=("series", "session"),
+    entry_check=_check_session,
+)
+
+
+# ---------------------------------------------------------------- sessions
+
+
+@dataclass(frozen=True)
+class SessionIndex:
+    """Known sessions by series, alias lookup, and text patterns for ``第N次`` mentions."""
+
+    by_key: dict[tuple[str, int], dict[str, Any]]
+    series_of: dict[str, str]  # folded name or alias -> series
+    patterns: tuple[tuple[re.Pattern[str], str], ...]  # template regex -> series
+
+
+NUMERAL = r"[0-9０-９一二三四五六七八九十百]+"
+
+
+def _build_sessions(kb: KnowledgeBase) -> SessionIndex:
+    by_key: dict[tuple[str, int], dict[str, Any]] = {}
+    series_of: dict[str, str] = {}
+    templates: dict[str, str] = {}
+    for e in kb.table(SESSION_SCHEMA):
+        by_key[(e["series"], e["session"])] = e
+        series_of[fold(e["series"])] = e["series"]
+        for a in e.get("aliases") or []:
+            if "{n}" in a:
+                templates[a] = e["series"]
+            else:
+                series_of[fold(a)] = e["series"]
+    pats = tuple(
+        (re.compile(re.escape(t).replace(re.escape("{n}"), f"(?P<n>{NUMERAL})")), s) for t, s in templates.items()
+    )
+    return SessionIndex(by_key, series_of, pats)
+
+
+def sessions(kb: KnowledgeBase) -> SessionIndex:
+    """The session index of ``kb`` (built once)."""
+    return kb.derived("dates.sessions", _build_sessions)
+
+
+def series_name(kb: KnowledgeBase, name: str) -> str:
+    """The canonical series name for a mechanism name or alias (the name itself when unknown)."""
+    return sessions(kb).series_of.get(fold(name), name)
+
+
+def session_mentions(kb: KnowledgeBase, text: str) -> list[tuple[str, int]]:
+    """Series and session numbers named in ``text`` (``大湄公河次区域合作第六次领导人会议`` → GMS, 6)."""
+    found = []
+    for pat, series in sessions(kb).patterns:
+        for m in pat.finditer(text):
+            try:
+                found.append((series, cn_int(m.group("n"))))
+            except (KeyError, ValueError):
+                continue
+    return found
+
+
+# ---------------------------------------------------------------- calendar helpers
+
+
+def _day(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _month_span(y: int, m: int, part: str | None = None) -> tuple[date, date]:
+    last = calendar.monthrange(y, m)[1]
+    lo, hi = {"early": (1, 10), "mid": (11, 20), "late": (21, last)}.get(part or "", (1, last))
+    return date(y, m, lo), date(y, m, hi)
+
+
+def _iso_bound(s: str, upper: bool) -> date:
+    parts = [int(p) for p in s.split("-")]
+    y = parts[0]
+    if len(parts) == 1:
+        return date(y, 12, 31) if upper else date(y, 1, 1)
+    if len(parts) == 2:
+        return _month_span(y, parts[1])[1 if upper else 0]
+    return date(y, parts[1], parts[2])
+
+
+def _gap(lo: date, hi: date, alo: date, ahi: date, direction: str | None) -> int | None:
+    """Days between the event span [lo, hi] and an anchor span; None if the direction forbids it."""
+    if direction == "past" and hi < alo:
+        return None
+    if direction == "future" and lo > ahi:
+        return None
+    if hi < alo:
+        return (alo - hi).days
+    if lo > ahi:
+        return (lo - ahi).days
+    return 0
+
+
+# ---------------------------------------------------------------- resolved dates
+
+
+@dataclass
+class When:
+    """A date expression resolved to month/day (and year when written)."""
+
+    month: int | None
+    day: int | None = None
+    end_month: int | None = None
+    end_day: int | None = None
+    year: int | None = None
+    end_year: int | None = None
+    month_part: str | None = None
+    part_of_day: str | None = None
+    text: str | None = None
+    in_sentence: bool = True
+
+    def span(self, y: int) -> tuple[date, date] | None:
+        """The event's days if it happened in year ``y``."""
+        if self.month is None:
+            return None
+        if self.day is None:
+            return _month_span(y, self.month, self.month_part)
+        lo = _day(y, self.month, self.day)
+        if lo is None:
+            return None
+        hi = lo
+        if self.end_month and self.end_day:
+            hi = _day(y + (self.end_month < self.month), self.end_month, self.end_day) or lo
+        return lo, hi
+
+
+@dataclass
+class Anchor:
+    """A dated point elsewhere that can lend its year: [lo, hi] plus a direction."""
+
+    lo: date
+    hi: date
+    direction: str | None = None  # past: anchor is before the event; future: after
+    start: int = -1
+    section: str = ""
+
+
+@dataclass
+class DocDates:
+    """Date expressions of one document, by section, with sentence spans."""
+
+    doc: Document
+    exprs: dict[str, list[DateExpr]] = field(default_factory=dict)
+    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def sentence_of(self, section: str, pos: int) -> tuple[int, int]:
+        for s, e in self.spans.get(section, []):
+            if s <= pos < e:
+                return s, e
+        return pos, pos
+
+
+def _doc_dates(doc: Document, kb: KnowledgeBase) -> DocDates:
+    dd = DocDates(doc)
+    for section in ("title", doc.body_section, "caption"):
+        text = doc.section_text(section)
+        dd.exprs[section] = parse_dates(text, kb) if text else []
+        dd.spans[section] = sentences(text) if text else []
+    return dd
+
+
+def _cached_doc_dates(doc: Document, kb: KnowledgeBase) -> DocDates:
+    cache: dict[str, DocDates] = kb.derived("dates.doc_cache", lambda _kb: {})
+    hit = cache.get(doc.doc_id)
+    if hit is not None and hit.doc is doc:
+        return hit
+    if len(cache) > 512:
+        cache.clear()
+    cache[doc.doc_id] = dd = _doc_dates(doc, kb)
+    return dd
+
+
+def _context(dd: DocDates, section: str, e: DateExpr, kb: KnowledgeBase) -> tuple[bool, str | None]:
+    """(in reported speech, direction) of an expression from the words of its sentence."""
+    lex = lexicon(kb)
+    text = dd.doc.section_text(section)
+    s, end = dd.sentence_of(section, e.start)
+    before, after = text[s:e.start], text[e.end:end]
+    speech = any(w in before for w in lex.of("speech"))
+    direction = None
+    best = len(after) + 1
+    for kind, name in (("future", "future"), ("past", "past")):
+        for w in lex.of(kind):
+            i = after.find(w)
+            if 0 <= i < best:
+                best, direction = i, name
+    return speech, direction
+
+
+def _strong_year(e: DateExpr) -> bool:
+    return e.kind == "year" and e.year_role in ("ordinal", "attached")
+
+
+def _anchors(dd: DocDates, kb: KnowledgeBase, *, years: bool) -> list[Anchor]:
+    """Dated anchors of a document: written full dates, anniversary days, and dates whose sentence names the year."""
+    out: list[Anchor] = []
+    for section, exprs in dd.exprs.items():
+        for e in exprs:
+            _, direction = _context(dd, section, e, kb)
+            if e.kind == "anniversary" and e.end_year and e.end_month and e.end_day:
+                d = _day(e.end_year, e.end_month, e.end_day)
+                if d:
+                    out.append(Anchor(d, d, None, e.start, section))
+                continue
+            y = e.year
+            if e.is_event_date and y is None and e.month is not None:
+                s, end = dd.sentence_of(section, e.start)
+                strong = [x for x in exprs if s <= x.start < end and _strong_year(x)]
+                y = strong[0].year if len({x.year for x in strong}) == 1 else None
+            if y is not None and e.is_event_date and e.month is not None:
+                w = When(e.month, e.day, e.end_month, e.end_day, y, e.end_year, e.month_part)
+                span = w.span(y)
+                if span:
+                    out.append(Anchor(span[0], span[1], direction, e.start, section))
+            elif years and _strong_year(e) and e.year is not None:
+                out.append(Anchor(date(e.year, 1, 1), date(e.year, 12, 31), None, e.start, section))
+    return out
+
+
+def _year_from_anchors(w: When, anchors: list[Anchor], limit: int, allowed: Knowledge) -> int | None:
+    """The year that puts the event closest to an anchor (within ``limit`` days), if unambiguous."""
+    scored: list[tuple[int, int]] = []
+    for a in anchors:
+        best: tuple[int, int] | None = None
+        for y in (a.lo.year - 1, a.lo.year, a.lo.year + 1):
+            span = w.span(y)
+            if span is None or not allowed.admits(y):
+                continue
+            g = _gap(span[0], span[1], a.lo, a.hi, a.direction)
+            if g is not None and g <= limit and (best is None or g < best[0]):
+                best = (g, y)
+        if best:
+            scored.append(best)
+    if not scored:
+        return None
+    top = min(g for g, _ in scored)
+    years = {y for g, y in scored if g == top}
+    return years.pop() if len(years) == 1 else None
+
+
+# ---------------------------------------------------------------- knowledge
+
+
+@dataclass
+class Knowledge:
+    """What tenures allow: a finite set of years, or only a lower/upper bound, or nothing."""
+
+    years: set[int] | None = None
+    lower: int | None = None
+    upper: int | None = None
+
+    def admits(self, y: int) -> bool:
+        if self.years is not None:
+            return y in self.years
+        return (self.lower is None or y >= self.lower) and (self.upper is None or y <= self.upper)
+
+
+Interval = tuple[date, date | None]
+
+
+def _intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
+    out: list[Interval] = []
+    for alo, ahi in a:
+        for blo, bhi in b:
+            lo = max(alo, blo)
+            his = [h for h in (ahi, bhi) if h is not None]
+            hi = min(his) if his else None
+            if hi is None or lo <= hi:
+                out.append((lo, hi))
+    return out
+
+
+FORMER = ("前", "原", "已故", "退休")
+
+
+def _person_intervals(kb: KnowledgeBase, p: Person) -> list[Interval] | None:
+    """When this person held every written position (None when nothing is known)."""
+    if officeholders is None or not p.positions:
+        return None
+    lookup = getattr(officeholders, "lookup", None)
+    roles_of = getattr(officeholders, "roles_of", None)
+    if lookup is None or roles_of is None:
+        return None
+    entries = lookup(kb, p.name, p.country)
+    if not entries:
+        return None
+    result: list[Interval] | None = None
+    for pos in p.positions:
+        if pos.startswith(FORMER):
+            continue
+        roles = roles_of(kb, pos)
+        spans: list[Interval] = []
+        for ent in entries:
+            for held in ent.get("positions") or []:
+                if held.get("role") in roles and held.get("start"):
+                    end = held.get("end")
+                    spans.append((_iso_bound(held["start"], False), _iso_bound(end, True) if end else None))
+        if not spans:
+            continue
+        merged = spans if result is None else _intersect(result, spans)
+        if merged:
+            result = merged
+    return result
+
+
+def _knowledge(kb: KnowledgeBase, persons: list[Person], w: When) -> Knowledge:
+    """Years in which every titled person held their written positions on the event's day."""
+    total: list[Interval] | None = None
+    for p in persons:
+        iv = _person_intervals(kb, p)
+        if iv is None:
+            continue
+        merged = iv if total is None else _intersect(total, iv)
+        if merged:
+            total = merged
+    if not total or w.month is None:
+        return Knowledge()
+    lower = min(lo.year for lo, _ in total)
+    his = [hi for _, hi in total]
+    if any(h is None for h in his):
+        ok = [y for y in range(lower, lower + 3) if _inside(w, y, total)]
+        return Knowledge(lower=ok[0] if ok else lower)
+    upper = max(h.year for h in his if h is not None)
+    return Knowledge(years={y for y in range(lower, upper + 1) if _inside(w, y, total)})
+
+
+def _inside(w: When, y: int, total: list[Interval]) -> bool:
+    span = w.span(y)
+    if span is None:
+        return False
+    lo = span[0]
+    return any(a <= lo and (b is None or lo <= b) for a, b in total)
+
+
+def _session_year(kb: KnowledgeBase, w: When, named: list[tuple[str, int]], allowed: Knowledge) -> int | None:
+    idx = sessions(kb)
+    years = set()
+    for key in named:
+        s = idx.by_key.get(key)
+        if not s:
+            continue
+        a = Anchor(_iso_bound(s["start"], False), _iso_bound(s.get("end") or s["start"], True))
+        y = _year_from_anchors(w, [a], SESSION_DAYS, allowed)
+        if y is not None:
+            years.add(y)
+    return years.pop() if len(years) == 1 else None
+
+
+# ---------------------------------------------------------------- choosing the expression
+
+
+def _resolve(dd: DocDates, section: str, e: DateExpr, kb: KnowledgeBase, depth: int = 0) -> When | None:
+    """Month/day (and written year) of an event-date expression, using context for relative forms."""
+    if e.kind in ("day", "range", "month"):
+        return When(e.month, e.day, e.end_month if e.kind == "range" else None,
+                    e.end_day if e.kind == "range" else None, e.year, e.end_year, e.month_part, e.part_of_day, e.text)
+    if depth > 3:
+        return None
+    if e.kind in ("day_only", "day_range"):
+        base = _preceding(dd, section, e.start, kb, depth + 1, need_month=True)
+        month = base.month if base else None
+        pub = _published(dd.doc)
+        if month is None and pub and e.day is not None:
+            month = pub.month if e.day <= pub.day else (pub.month - 2) % 12 + 1
+        if month is None:
+            return None
+        end_day = e.end_day if e.kind == "day_range" else None
+        return When(month, e.day, month if end_day else None, end_day, None, None, None, e.part_of_day, e.text)
+    if e.kind == "relative":
+        shift = {"same": 0, "next": 1, "prev": -1, "today": 0, "yesterday": -1, "tomorrow": 1}.get(e.relative or "")
+        if shift is None:
+            return None
+        if e.relative in ("today", "yesterday", "tomorrow"):
+            pub = _published(dd.doc)
+            if pub is None:
+                return None
+            d = pub + timedelta(days=shift)
+            return When(d.month, d.day, None, None, d.year, None, None, e.part_of_day, e.text)
+        base = _preceding(dd, section, e.start, kb, depth + 1, need_month=True)
+        if base is None or base.day is None or base.month is None:
+            return None
+        d = date(base.year or LEAP, base.month, base.day) + timedelta(days=shift)
+        year = d.year if base.year else None
+        return When(d.month, d.day, None, None, year, None, None, e.part_of_day, e.text)
+    return None
+
+
+def _narrative(dd: DocDates, section: str, e: DateExpr, kb: KnowledgeBase) -> bool:
+    if not e.is_event_date:
+        return False
+    speech, _ = _context(dd, section, e, kb)
+    return not speech
+
+
+def _preceding(dd: DocDates, section: str, pos: int, kb: KnowledgeBase, depth: int = 0,
+               need_month: bool = False) -> When | None:
+    """The nearest narrative date before ``pos`` in the section, else the lead's first date."""
+    for e in reversed([x for x in dd.exprs.get(section, []) if x.start < pos]):
+        w = _resolve(dd, section, e, kb, depth) if _narrative(dd, section, e, kb) else None
+        if w is not None and (not need_month or w.month is not None):
+            w.in_sentence = False
+            return w
+    return _lead_date(dd, kb, depth) if section != dd.doc.body_section or pos > 0 else None
+
+
+def _lead_date(dd: DocDates, kb: KnowledgeBase, depth: int = 0) -> When | None:
+    section = dd.doc.body_section
+    lead_end = len(dd.doc.body[0]) if dd.doc.body else 0
+    for e in dd.exprs.get(section, []):
+        if e.start >= lead_end:
+            break
+        if _narrative(dd, section, e, kb) and (w := _resolve(dd, section, e, kb, depth + 1)):
+            w.in_sentence = False
+            return w
+    return None
+
+
+def _published(doc: Document) -> date | None:
+    if not doc.published:
+        return None
+    try:
+        return date.fromisoformat(doc.published[:10])
+    except ValueError:
+        return None
+
+
+def _trigger_pos(event: Event) -> int | None:
+    de = event.date_expr or {}
+    for key in ("trigger_start", "trigger"):
+        v = de.get(key)
+        if isinstance(v, int):
+            return v
+        if isinstance(v, list | tuple) and v and isinstance(v[0], int):
+            return v[0]
+    return None
+
+
+def _governing(dd: DocDates, event: Event, visits: list[tuple[int, When]], kb: KnowledgeBase) -> When | None:
+    """The date expression that governs the event's clause, else context (期间, preceding, lead)."""
+    src = event.sources[0]
+    section = src.section if src.section in dd.exprs else dd.doc.body_section
+    s, e = src.start, max(src.end, src.start)
+    cands = [x for x in dd.exprs.get(section, []) if s <= x.start < e and x.is_event_date]
+    chosen: DateExpr | None = None
+    trig = _trigger_pos(event)
+    if cands and trig is not None:
+        before = [x for x in cands if x.start < trig]
+        chosen = before[-1] if before else cands[0]
+    elif cands:
+        ranges = [x for x in cands if x.kind in ("range", "day_range")]
+        days = [x for x in cands if x.kind not in ("range", "day_range")]
+        chosen = (ranges or cands)[0] if event.type == "VISIT" else (days or cands)[0]
+    if chosen is not None:
+        w = _resolve(dd, section, chosen, kb)
+        if w is not None:
+            return w
+    sentence = dd.doc.section_text(section)[s:e]
+    lex = lexicon(kb)
+    if event.type != "VISIT" and any(x in sentence for x in lex.of("during")) and visits:
+        prior = [w for pos, w in visits if pos <= s] or [w for _, w in visits]
+        return _copy(prior[-1])
+    if section in ("title", "caption"):
+        return _lead_date(dd, kb)
+    return _preceding(dd, section, s, kb)
+
+
+def _copy(w: When) -> When:
+    return When(**{**w.__dict__, "in_sentence": False})
+
+
+# ---------------------------------------------------------------- years
+
+
+def _iso(y: int | None, m: int | None, d: int | None) -> str | None:
+    if m is None:
+        return f"{y:04d}" if y else None
+    head = f"{y:04d}-" if y else "--"
+    return f"{head}{m:02d}" + (f"-{d:02d}" if d else "")
+
+
+def _value(w: When, year: int | None, source: str, cands: list[int]) -> DateValue:
+    end_year = None
+    if year is not None:
+        end_year = year + (1 if w.end_month and w.month and w.end_month < w.month else 0)
+    start = _iso(year, w.month, w.day)
+    end = _iso(end_year, w.end_month, w.end_day) if w.end_day else start
+    return DateValue(start=start, end=end, precision="day" if w.day else "month", part_of_day=w.part_of_day,
+                     text=w.text, year_source=source if year is not None or cands else "none",
+                     year_candidates=sorted(cands))
+
+
+def _page_anchors(doc: Document, page_docs: list[Document], kb: KnowledgeBase) -> list[Anchor]:
+    if doc.kind != "teaser":
+        return []
+    out: list[Anchor] = []
+    for other in page_docs:
+        if other is doc or other.doc_id == doc.doc_id or other.kind != "teaser":
+            continue
+        out.extend(_anchors(_cached_doc_dates(other, kb), kb, years=False))
+    return out
+
+
+def _sentence_year(dd: DocDates, section: str, s: int, e: int, w: When, kb: KnowledgeBase) -> int | None:
+    """A year the event's own sentence gives: a strong bare year, or another dated expression close in time."""
+    exprs = [x for x in dd.exprs.get(section, []) if s <= x.start < e]
+    strong = {x.year for x in exprs if _strong_year(x) and x.year is not None}
+    if len(strong) == 1:
+        return strong.pop()
+    local = [a for a in _anchors(dd, kb, years=False) if a.section == section and s <= a.start < e]
+    return _year_from_anchors(w, local, ANCHOR_DAYS, Knowledge()) if local else None
+
+
+def _date_one(dd: DocDates, event: Event, w: When, persons: list[Person], page: list[Anchor],
+              kb: KnowledgeBase) -> DateValue:
+    src = event.sources[0]
+    section = src.section if src.section in dd.exprs else dd.doc.body_section
+    allowed = _knowledge(kb, persons, w)
+    if w.year is not None:
+        return _value(w, w.year, "text" if w.in_sentence else "document", [w.year])
+    if w.month is None:
+        return _value(w, None, "none", [])
+    y = _sentence_year(dd, section, src.start, max(src.end, src.start), w, kb)
+    if y is not None:
+        return _value(w, y, "text", [y])
+    doc_anchors = _anchors(dd, kb, years=True)
+    for source, anchors, limit in (("document", doc_anchors, ANCHOR_DAYS), ("page", page, ANCHOR_DAYS)):
+        y = _year_from_anchors(w, anchors, limit, allowed)
+        if y is not None:
+            return _value(w, y, source, [y])
+    pub = _published(dd.doc)
+    if pub is not None:
+        a = Anchor(pub, pub + timedelta(days=PUBLISHED_DAYS), "future")
+        y = _year_from_anchors(w, [a], PUBLISHED_DAYS, allowed)
+        if y is not None:
+            return _value(w, y, "published", [y])
+    named = [(series_name(kb, event.mechanism["name"]), int(event.mechanism["session"]))] if (
+        event.mechanism and event.mechanism.get("name") and isinstance(event.mechanism.get("session"), int)) else []
+    text = dd.doc.section_text(section)[src.start:max(src.end, src.start)]
+    named += session_mentions(kb, text)
+    y = _session_year(kb, w, named, allowed)
+    if y is not None:
+        return _value(w, y, "knowledge", [y])
+    if allowed.years:
+        cands = sorted(allowed.years)
+        return _value(w, cands[0] if len(cands) == 1 else None, "knowledge", cands)
+    return _value(w, None, "none", [])
+
+
+def date_events(doc: Document, actors: DocActors, events: list[Event], page_docs: list[Document],
+                kb: KnowledgeBase) -> None:
+    """Set ``event.date`` for every event of ``doc`` (events in document order)."""
+    dd = _cached_doc_dates(doc, kb)
+    persons = [p for p in actors.persons if p.positions]
+    page = _page_anchors(doc, page_docs, kb)
+    visits: list[tuple[int, When]] = []
+    for ev in events:
+        if not ev.sources:
+            ev.date = ev.date or DateValue()
+            continue
+        w = _governing(dd, ev, visits, kb)
+        if w is None:
+            ev.date = DateValue()
+            continue
+        ev.date = _date_one(dd, ev, w, persons, page, kb)
+        if ev.type == "VISIT" and w.end_day:
+            visits.append((ev.sources[0].start, w))
+
+
+# ---------------------------------------------------------------- corpus level
+
+
+def _year_of(start: str | None) -> int | None:
+    if not start or start.startswith("--") or not start[:4].isdigit():
+        return None
+    return int(start[:4])
+
+
+def _when_of(dv: DateValue) -> When | None:
+    """Month/day back out of a DateValue (for re-dating at corpus level)."""
+    if not dv.start:
+        return None
+    core = dv.start[2:] if dv.start.startswith("--") else dv.start[5:]
+    parts = [int(p) for p in core.split("-") if p.isdigit()]
+    if not parts:
+        return None
+    w = When(parts[0], parts[1] if len(parts) > 1 else None, text=dv.text, part_of_day=dv.part_of_day)
+    if dv.end and dv.end != dv.start:
+        ecore = dv.end[2:] if dv.end.startswith("--") else dv.end[5:]
+        eparts = [int(p) for p in ecore.split("-") if p.isdigit()]
+        if len(eparts) == 2:
+            w.end_month, w.end_day = eparts
+    return w
+
+
+def _session_date(event: Event) -> tuple[str, int] | None:
+    m = event.mechanism or {}
+    if m.get("name") and isinstance(m.get("session"), int):
+        return m["name"], m["session"]
+    return None
+
+
+def date_across_documents(events: list[Event], kb: KnowledgeBase) -> None:
+    """Date events by the sessions they name, across the corpus.
+
+    A session's date known from the knowledge base, or with a single evidenced
+    year from any document, dates every other event naming that session; the
+    year of session N is bounded by sessions N−1 and N+1 of the same series.
+    """
+    idx = sessions(kb)
+    known: dict[tuple[str, int], tuple[date, date]] = {
+        k: (_iso_bound(s["start"], False), _iso_bound(s.get("end") or s["start"], True)) for k, s in idx.by_key.items()
+    }
+    for ev in events:
+        key = _session_date(ev)
+        dv = ev.date
+        if not key or not dv or dv.year_source in ("none", "knowledge") or dv.precision != "day":
+            continue
+        y = _year_of(dv.start)
+        w = _when_of(dv)
+        k = (series_name(kb, key[0]), key[1])
+        if y is not None and w is not None and k not in known and (span := w.span(y)):
+            known[k] = span
+    by_series: dict[str, list[tuple[int, date, date]]] = {}
+    for (series, n), (lo, hi) in known.items():
+        by_series.setdefault(series, []).append((n, lo, hi))
+    for ev in events:
+        key = _session_date(ev)
+        if not key:
+            continue
+        k = (series_name(kb, key[0]), key[1])
+        dv = ev.date or DateValue()
+        if _year_of(dv.start) is not None:
+            continue
+        w = _when_of(dv)
+        if w is None:
+            if k in known:
+                lo, hi = known[k]
+                ev.date = DateValue(start=lo.isoformat(), end=hi.isoformat(), precision="day",
+                                    year_source="knowledge", year_candidates=[lo.year])
+            continue
+        allowed = Knowledge(years=set(dv.year_candidates)) if dv.year_candidates else Knowledge()
+        y = None
+        if k in known:
+            y = _year_from_anchors(w, [Anchor(*known[k])], SESSION_DAYS, allowed)
+        if y is None:
+            y = _bounded_year(by_series.get(k[0], []), k[1], dv.year_candidates)
+            if y is None:
+                ev.date = _narrowed(dv, by_series.get(k[0], []), k[1])
+                continue
+        ev.date = _value(w, y, "knowledge", [y])
+
+
+def _bounds(series: list[tuple[int, date, date]], n: int) -> tuple[int | None, int | None]:
+    before = [lo.year for m, lo, _ in series if m < n]
+    after = [hi.year for m, _, hi in series if m > n]
+    return (max(before) if before else None), (min(after) if after else None)
+
+
+def _bounded_year(series: list[tuple[int, date, date]], n: int, cands: list[int]) -> int | None:
+    lo, hi = _bounds(series, n)
+    left = [y for y in cands if (lo is None or y >= lo) and (hi is None or y <= hi)]
+    if cands and len(left) == 1:
+        return left[0]
+    if not cands and lo is not None and lo == hi:
+        return lo
+    return None
+
+
+def _narrowed(dv: DateValue, series: list[tuple[int, date, date]], n: int) -> DateValue:
+    lo, hi = _bounds(series, n)
+    if not dv.year_candidates:
+        if lo is not None and hi is not None and hi - lo <= 5:
+            dv.year_candidates = list(range(lo, hi + 1))
+            dv.year_source = "knowledge"
+        return dv
+    left = [y for y in dv.year_candidates if (lo is None or y >= lo) and (hi is None or y <= hi)]
+    if left:
+        dv.year_candidates = left
+    return dv
+
+
+# ---------------------------------------------------------------- timeline
+
+
+def _sort_key(ev: dict[str, Any]) -> tuple[int, str, str]:
+    start = ((ev.get("date") or {}).get("start")) or ""
+    year = _year_of(start)
+    md = start[2:] if start.startswith("--") else start[5:]
+    return (year if year is not None else 9999, md or "99", ev.get("event_id") or "")
+
+
+def _has_person(ev: dict[str, Any], person: str) -> bool:
+    return any(person in (p.get("name"), p.get("person_id")) for p in ev.get("participants") or [])
+
+
+def _has_pair(ev: dict[str, Any], pair: str) -> bool:
+    a, _, b = pair.upper().partition("-")
+    countries = {p.get("country") for p in ev.get("participants") or []}
+    return bool(a and b) and a in countries and b in countries
+
+
+def _has_mechanism(ev: dict[str, Any], mechanism: str) -> bool:
+    name = ((ev.get("mechanism") or {}).get("name")) or ""
+    return bool(name) and (fold(mechanism) in fold(name) or fold(name) in fold(mechanism))
+
+
+def timeline(events: list[dict[str, Any]], *, mechanism: str | None = None, person: str | None = None,
+             pair: str | None = None) -> list[dict[str, Any]]:
+    """Exported events (spec §3 dicts) filtered by mechanism, person or country pair, in date order.
+
+    Each row: ``event_id``, ``date`` (start), ``end``, ``type``, ``participants``
+    (``name (country, role)``), ``year_source``, ``year_candidates``, ``mechanism``,
+    ``location``. Undated years sort last, by month and day.
+    """
+    rows = []
+    for ev in sorted(events, key=_sort_key):
+        if mechanism and not _has_mechanism(ev, mechanism):
+            continue
+        if person and not _has_person(ev, person):
+            continue
+        if pair and not _has_pair(ev, pair):
+            continue
+        d = ev.get("date") or {}
+        mech = ev.get("mechanism") or None
+        rows.append({
+            "event_id": ev.get("event_id"),
+            "date": d.get("start"),
+            "end": d.get("end"),
+            "type": ev.get("type"),
+            "participants": [f"{p.get('name')} ({p.get('country') or '?'}, {p.get('role')})"
+                             for p in ev.get("participants") or []],
+            "year_source": d.get("year_source", "none"),
+            "year_candidates": d.get("year_candidates") or [],
+            "mechanism": f"{mech.get('name')} #{mech.get('session')}" if mech else None,
+            "location": (ev.get("location") or {}).get("name"),
+        })
+    return rows

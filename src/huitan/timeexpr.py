@@ -1,0 +1,267 @@
+"""Date expressions in Chinese news prose: find them, with spans, and say what they are.
+
+``parse_dates(text)`` returns :class:`DateExpr` objects in text order. Kinds:
+
+- ``day`` (``2025年12月4日``, ``4月17日上午``, ``12 月 3 日``, ``十二月三日``, ``2025/4/30``),
+  ``range`` (``12月1日至4日``, ``12月30日至1月2日``), ``month`` (``2025年4月初``, ``4月下旬``),
+  ``day_only`` (``21日``) and ``day_range`` (``24至26日``), whose month comes from context,
+  ``relative`` (``当天``, ``次日``, ``昨日``, ``今天``, ``日前``): these can date an event;
+- ``period`` (``2016-2021年阶段``, ``到2025年``, ``2020年以来``), ``anniversary``
+  (``(1918年12月1日—2025年12月1日)``, ``75周年(2025年)``) and ``year`` (a bare ``2025年``,
+  with ``year_role`` saying how it is used): these never date an event by themselves.
+
+The words (part of day, relative days, month parts, cue words) come from the
+``date_words`` table of the knowledge base. Years are never invented here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from .kb import KnowledgeBase, Schema
+
+WORD_KINDS = {
+    "part_of_day", "relative", "month_part", "until", "since", "period_noun", "speech",
+    "future", "past", "during", "themed_year", "event_noun",
+}
+RELATIVE_VALUES = {"same", "next", "prev", "today", "yesterday", "tomorrow", "recent"}
+PART_OF_DAY_VALUES = {"morning", "noon", "afternoon", "evening", "night"}
+MONTH_PART_VALUES = {"early", "mid", "late"}
+
+
+def _check_word_entry(entry: dict[str, Any]) -> str | None:
+    kind, value = entry["kind"], entry.get("value")
+    if kind not in WORD_KINDS:
+        return f"unknown kind {kind!r}"
+    allowed = {"relative": RELATIVE_VALUES, "part_of_day": PART_OF_DAY_VALUES, "month_part": MONTH_PART_VALUES}
+    if kind in allowed and value not in allowed[kind]:
+        return f"value {value!r} not allowed for kind {kind!r}"
+    pod = entry.get("part_of_day")
+    if pod is not None and pod not in PART_OF_DAY_VALUES:
+        return f"unknown part_of_day {pod!r}"
+    return None
+
+
+DATE_WORD_SCHEMA = Schema(
+    name="date_words",
+    required={"word": str, "kind": str},
+    optional={"value": str, "part_of_day": str},
+    key=("word", "kind"),
+    entry_check=_check_word_entry,
+)
+
+EVENT_KINDS = frozenset({"day", "range", "month", "day_only", "day_range", "relative"})
+
+
+@dataclass
+class DateExpr:
+    """One date expression found in a text (offsets into that text)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    end_year: int | None = None
+    end_month: int | None = None
+    end_day: int | None = None
+    month_part: str | None = None  # early | mid | late
+    part_of_day: str | None = None
+    relative: str | None = None  # same | next | prev | today | yesterday | tomorrow | recent
+    year_role: str | None = None  # for kind "year": ordinal | attached | themed | title | background | other
+
+    @property
+    def is_event_date(self) -> bool:
+        """Whether this expression can be the date of an event."""
+        return self.kind in EVENT_KINDS
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The date words, grouped by kind (longest first), and the compiled patterns."""
+
+    words: dict[str, tuple[str, ...]]
+    values: dict[tuple[str, str], str]
+    relative_pod: dict[str, str]
+    patterns: tuple[tuple[str, re.Pattern[str]], ...]
+
+    def of(self, kind: str) -> tuple[str, ...]:
+        return self.words.get(kind, ())
+
+
+CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def cn_int(s: str) -> int:
+    """An integer written in Arabic (half or full width) or Chinese digits (``二〇二五``, ``二十一``)."""
+    s = unicodedata.normalize("NFKC", s).strip()
+    if s.isdigit():
+        return int(s)
+    if "十" not in s:
+        n = 0
+        for ch in s:
+            n = n * 10 + CN_DIGITS[ch]
+        return n
+    tens, _, units = s.partition("十")
+    return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[units] if units else 0)
+
+
+def _alt(words: tuple[str, ...]) -> str:
+    return "|".join(re.escape(w) for w in words) or "(?!)"
+
+
+def _build(kb: KnowledgeBase) -> Lexicon:
+    groups: dict[str, list[str]] = {}
+    values: dict[tuple[str, str], str] = {}
+    relative_pod: dict[str, str] = {}
+    for e in kb.table(DATE_WORD_SCHEMA):
+        groups.setdefault(e["kind"], []).append(e["word"])
+        if e.get("value"):
+            values[(e["kind"], e["word"])] = e["value"]
+        if e.get("part_of_day"):
+            relative_pod[e["word"]] = e["part_of_day"]
+    words = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in groups.items()}
+
+    sp = r"[ \u3000]*"
+    dig = r"[0-9０-９]"
+    y = rf"(?:{dig}{{4}}|[〇零一二三四五六七八九]{{4}})"
+    mo = rf"(?:{dig}{{1,2}}|十[一二]?|[一二三四五六七八九])"
+    dn = rf"(?:{dig}{{1,2}}|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+    sep = rf"{sp}(?:至|到|[-—–~～－]+){sp}"
+    pod = rf"(?P<pod>{_alt(words.get('part_of_day', ()))})?"
+    part = _alt(words.get("month_part", ()))
+    full = rf"{y}{sp}年{sp}{mo}{sp}月{sp}{dn}{sp}[日号]|{dig}{{4}}/{dig}{{1,2}}/{dig}{{1,2}}"
+    nb = r"(?<![0-9０-９])"
+    patterns = [
+        ("anniversary", rf"[(（]{sp}(?P<a1>{full}){sep}(?P<a2>{full}){sp}[)）]"),
+        ("anniversary", rf"(?<=周年){sp}[(（]{sp}(?P<a1>{y}){sp}年?(?:{sep}(?P<a2>{y}){sp}年?)?{sp}[)）]"),
+        ("period", rf"{nb}(?P<y>{y}){sp}年?{sep}(?P<y2>{y}){sp}年(?:{_alt(words.get('period_noun', ()))})?"),
+        ("period", rf"(?:{_alt(words.get('until', ()))}){sp}(?P<y>{y}){sp}年(?!{sp}{mo}{sp}月)"),
+        ("period", rf"{nb}(?P<y>{y}){sp}年(?:底前|末前|内|(?:{_alt(words.get('since', ()))}))"),
+        ("range", rf"{nb}(?:(?P<y>{y}){sp}年{sp})?(?P<m>{mo}){sp}月{sp}(?P<d>{dn}){sp}[日号]?{sep}"
+                  rf"(?:(?:(?P<y2>{y}){sp}年{sp})?(?P<m2>{mo}){sp}月{sp})?(?P<d2>{dn}){sp}[日号]{pod}"),
+        ("day", rf"{nb}(?:(?P<y>{y}){sp}年{sp})?(?P<m>{mo}){sp}月{sp}(?P<d>{dn}){sp}[日号]{pod}"),
+        ("day", rf"{nb}(?P<y>{dig}{{4}})(?P<s>[/.])(?P<m>{dig}{{1,2}})(?P=s)(?P<d>{dig}{{1,2}})(?![0-9０-９])"),
+        ("month", rf"{nb}(?P<y>{y}){sp}年{sp}(?P<m>{mo}){sp}月(?:份)?(?P<part>{part})?"),
+        ("month", rf"{nb}(?P<m>{mo}){sp}月(?:份(?P<part>{part})?|(?P<part2>{part}))"),
+        ("day_range", rf"(?<![0-9０-９月年第/.])(?P<d>{dig}{{1,2}}){sp}[日号]?{sep}(?P<d2>{dig}{{1,2}}){sp}日{pod}"),
+        ("day_only", rf"(?<![0-9０-９月年第/.两一二三四五六七八九十])(?P<d>{dig}{{1,2}}|[二三]?十[一二三四五六七八九]?){sp}日(?![元本报])"
+                     rf"{pod}"),
+        ("relative", rf"(?P<rel>{_alt(words.get('relative', ()))}){pod}"),
+        ("year", rf"{nb}(?P<y>{y}){sp}年(?!{sp}{mo}{sp}月)(?![代间度])"),
+    ]
+    return Lexicon(words, values, relative_pod, tuple((k, re.compile(p)) for k, p in patterns))
+
+
+def lexicon(kb: KnowledgeBase) -> Lexicon:
+    """The date lexicon of ``kb`` (built once per knowledge base)."""
+    return kb.derived("timeexpr.lexicon", _build)
+
+
+@lru_cache(maxsize=1)
+def _default_kb() -> KnowledgeBase:
+    return KnowledgeBase()
+
+
+def _full_date(s: str) -> tuple[int, int, int]:
+    s = unicodedata.normalize("NFKC", s)
+    nums = re.findall(r"[0-9]+|[〇零一二两三四五六七八九十]+", s)
+    y, m, d = (cn_int(n) for n in nums[:3])
+    return y, m, d
+
+
+def _year_role(text: str, end: int, lex: Lexicon) -> str:
+    after = re.split(r"[，,。；;！？!?\n、]", text[end:end + 40], maxsplit=1)[0].lstrip(" \u3000")
+    if not after:
+        return "background"
+    if re.match(r"第[ \u3000]*[0-9０-９一二三四五六七八九十百]+[ \u3000]*[次届]", after):
+        return "ordinal"
+    if after.startswith("《"):
+        return "title"
+    if any(w in after for w in lex.of("themed_year")):
+        return "themed"
+    if any(w in after for w in lex.of("event_noun")):
+        return "attached"
+    return "other"
+
+
+def _valid(e: DateExpr) -> bool:
+    for y, m, d in ((e.year, e.month, e.day), (e.end_year, e.end_month, e.end_day)):
+        if y is not None and not 1900 <= y <= 2100:
+            return False
+        if m is not None and not 1 <= m <= 12:
+            return False
+        if d is not None and not 1 <= d <= 31:
+            return False
+    return True
+
+
+def _make(kind: str, m: re.Match[str], text: str, lex: Lexicon) -> DateExpr:
+    g = m.groupdict()
+    e = DateExpr(m.start(), m.end(), m.group(), kind)
+    num = {k: cn_int(v) for k, v in g.items() if v and k in ("y", "m", "d", "y2", "m2", "d2")}
+    e.part_of_day = lex.values.get(("part_of_day", g["pod"])) if g.get("pod") else None
+    if kind == "anniversary":
+        a1, a2 = g["a1"], g.get("a2")
+        if re.search(r"[/月]", a1):
+            e.year, e.month, e.day = _full_date(a1)
+            e.end_year, e.end_month, e.end_day = _full_date(a2) if a2 else (None, None, None)
+        else:
+            e.year = cn_int(a1)
+            e.end_year = cn_int(a2) if a2 else e.year
+        e.start += len(m.group()) - len(m.group().lstrip(" \u3000"))
+        return e
+    if kind == "period":
+        e.year, e.end_year = num.get("y"), num.get("y2")
+        return e
+    if kind == "year":
+        e.year = num["y"]
+        e.year_role = _year_role(text, m.end(), lex)
+        return e
+    if kind == "relative":
+        e.relative = lex.values.get(("relative", g["rel"]))
+        e.part_of_day = e.part_of_day or lex.relative_pod.get(g["rel"])
+        return e
+    e.year, e.month, e.day = num.get("y"), num.get("m"), num.get("d")
+    if kind == "month":
+        p = g.get("part") or g.get("part2")
+        e.month_part = lex.values.get(("month_part", p)) if p else None
+    if kind in ("range", "day_range"):
+        e.end_year, e.end_month, e.end_day = num.get("y2"), num.get("m2"), num.get("d2")
+        if e.end_month is None:
+            e.end_month = e.month
+        wraps = e.end_month is not None and e.month is not None and e.end_month < e.month
+        if e.end_year is None and e.year is not None:
+            e.end_year = e.year + wraps
+        elif e.year is None and e.end_year is not None:
+            e.year = e.end_year - wraps
+    return e
+
+
+def parse_dates(text: str, kb: KnowledgeBase | None = None) -> list[DateExpr]:
+    """All date expressions of ``text`` in order, event dates and non-event periods alike.
+
+    Patterns are tried in priority order; a span claimed by an earlier pattern is
+    not matched again, so ``2016-2021年`` is one period, not two years.
+    """
+    lex = lexicon(kb or _default_kb())
+    claimed = [False] * (len(text) + 1)
+    found: list[DateExpr] = []
+    for kind, pat in lex.patterns:
+        for m in pat.finditer(text):
+            if any(claimed[m.start():m.end()]):
+                continue
+            e = _make(kind, m, text, lex)
+            if not _valid(e):
+                continue
+            for i in range(m.start(), m.end()):
+                claimed[i] = True
+            found.append(e)
+    found.sort(key=lambda e: e.start)
+    return found
