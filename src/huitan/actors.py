@@ -1,0 +1,488 @@
+"""Actors: persons with their positions, rank and country; organisations; places.
+
+Chinese news wraps a name in a chain of positions and a rank:
+``越共中央政治局委员、中央军委副书记、国防部部长潘文江大将``. The rules here
+find the name boundary with the lexicon (:mod:`huitan.lexicon`): a name starts
+where the last title word ends and stops at a rank, a title, a boundary word
+(a verb, a preposition) or punctuation. Foreign names are runs of characters
+joined by ``·``; a Latin name in parentheses after a name is an alias. Later
+short forms (``冯光青部长``, ``张主席``, ``绍伊古``, ``两位部长``, ``双方``) are
+linked back to the full mention (:mod:`huitan.coref`).
+
+Public API: :func:`extract_actors`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import rjieba
+
+from huitan import coref
+from huitan.kb import KnowledgeBase
+from huitan.lexicon import CJK, CJK_RE, Lexicon, TokenIndex, lexicon, tokens
+from huitan.model import DocActors, Document, Mention, Person
+
+# Characters that end a position chain (the enumeration comma 、 joins positions).
+HARD_STOP = frozenset("，,。；;：:！？!?\n“”\"'‘’《》<>【】[]（）()\u3000 \t—-–|")
+DOT_NAME_RE = re.compile(rf"[{CJK}]+(?:\s?[·•‧・．]\s?[{CJK}]+)+")
+DOTS = "·•‧・．"
+LATIN_ALIAS_RE = re.compile(r"\s?[（(]\s?([A-Za-zÀ-ỹ][A-Za-zÀ-ỹ .'’\-–]{1,60}?)\s?[)）]")
+# what may follow a name: rank, title, honorific, a boundary word, a plural back-reference
+END_KINDS = frozenset({"boundary", "title", "rank", "honorific", "backref", "org_word"})
+# what may not start inside a name
+INNER_KINDS = frozenset({"boundary", "title", "rank", "honorific", "backref", "org_word"})
+CHAIN_STOP_KINDS = frozenset({"boundary", "rank", "honorific", "person", "backref"})
+INNER_CONJ = frozenset({"与", "和"})
+LEAD_CUES = ("率领的", "为团长的", "为首的", "带领的", "率领", "率")
+BYLINE_RE = re.compile(rf"([{CJK}]{{0,6}}?)记者\s?([{CJK}]{{2,3}})\s?(?:摄|[）)])")
+
+
+@dataclass
+class Span:
+    """A person mention found in one section, before grouping into persons."""
+
+    start: int  # chain start
+    name_start: int
+    name_end: int
+    end: int  # after rank / alias
+    name: str
+    positions: list[str]
+    pos_countries: list[str | None]
+    rank: str | None = None
+    alias: str | None = None
+    byline: bool = False
+    post: list[str] = field(default_factory=list)  # titles after the name (``习近平总书记、国家主席``)
+
+
+# ------------------------------------------------------------------ names
+
+
+def _ends_name(text: str, ti: TokenIndex, i: int) -> bool:
+    """Whether a name may end right before offset ``i``."""
+    if i >= len(text) or not CJK_RE.match(text[i]):
+        return True
+    t = ti.by_start.get(i)
+    return t is not None and t.kind in END_KINDS
+
+
+def _clean_candidate(ti: TokenIndex, a: int, b: int) -> bool:
+    """No title, boundary, rank or country word starts inside ``[a, b)``."""
+    return not ti.any_start_in(a, b, INNER_KINDS | {"country", "modifier"})
+
+
+def _plausible(lex: Lexicon, name: str) -> bool:
+    """A Chinese or Vietnamese name starts with a surname; a transliterated one uses transliteration characters."""
+    return name[0] in lex.surnames or all(c in lex.translit for c in name)
+
+
+def _name_after(text: str, lex: Lexicon, ti: TokenIndex, e: int) -> int | None:
+    """End of a 2–4 character name starting at ``e`` (right after a title), or None."""
+    t = ti.by_start.get(e)
+    if t is not None and t.kind == "person":
+        return t.end
+    for k in (2, 3, 4):
+        b = e + k
+        if b > len(text) or not all(CJK_RE.match(c) for c in text[e:b]) or not _clean_candidate(ti, e, b):
+            return None
+        if _ends_name(text, ti, b):
+            return b if _plausible(lex, text[e:b]) else None
+    return None
+
+
+def _starts_name(text: str, ti: TokenIndex, i: int, taken: set[int]) -> bool:
+    """Whether a name may start at offset ``i`` (after a boundary)."""
+    if i == 0 or not CJK_RE.match(text[i - 1]) or i in taken:
+        return True
+    t = ti.by_end.get(i)
+    return t is not None and t.kind in ("boundary", "title", "rank", "honorific", "country", "place", "org")
+
+
+def _name_before(text: str, lex: Lexicon, ti: TokenIndex, s: int, taken: set[int]) -> int | None:
+    """Start of a 2–4 character name ending at ``s`` (right before a short title or rank), or None."""
+    t = ti.by_end.get(s)
+    if t is not None and t.kind == "person":
+        return t.start
+    for k in (3, 2, 4):
+        a = s - k
+        if a < 0 or not all(CJK_RE.match(c) for c in text[a:s]):
+            continue
+        if k == 4 and text[a + 1] != "氏":
+            continue
+        if not _clean_candidate(ti, a, s) or ti.by_start.get(a) is not None and ti.by_start[a].end > s:
+            continue
+        if _starts_name(text, ti, a, taken) and _plausible(lex, text[a:s]):
+            return a
+    return None
+
+
+def _dot_names(text: str, ti: TokenIndex, a: int, b: int) -> list[tuple[int, int]]:
+    """Foreign ``·`` names in the run ``[a, b)``: split at title, rank and boundary words."""
+    cuts = [a]
+    for t in ti.within(a, b):
+        if t.kind in INNER_KINDS or t.kind in ("country", "modifier", "place", "org"):
+            cuts += [t.start, t.end]
+    cuts.append(b)
+    out = []
+    for x, y in zip(cuts[::2], cuts[1::2], strict=False):
+        piece = text[x:y]
+        dots = [i for i, c in enumerate(piece) if c in DOTS]
+        if not dots or dots[0] == 0 or dots[-1] >= len(piece) - 1 or not CJK_RE.match(piece[-1]):
+            continue
+        if dots[0] > 4:  # a long first part carries words before the name: keep its last word
+            words = rjieba.cut(piece[: dots[0]])
+            keep = words[-1] if len(words[-1]) >= 2 else "".join(words[-2:])
+            x += dots[0] - len(keep)
+        out.append((x, y))
+    return out
+
+
+# ------------------------------------------------------------------ chains
+
+
+def _chain(text: str, ti: TokenIndex, name_start: int, name_ends: set[int]) -> tuple[int, list[tuple[int, int]]]:
+    """Chain start and position spans of the title chain ending at ``name_start``."""
+    t = ti.by_end.get(name_start)
+    if t is None or t.kind != "title":
+        return name_start, []
+    j = name_start
+    while j > 0:
+        if text[j - 1] in HARD_STOP or j in name_ends:
+            break
+        tk = ti.by_end.get(j)
+        if tk is not None and tk.kind in CHAIN_STOP_KINDS:
+            before = ti.by_end.get(tk.start)
+            if tk.word in INNER_CONJ and before is None and tk.start not in name_ends and tk.start > 0 \
+                    and CJK_RE.match(text[tk.start - 1]):
+                j = tk.start
+                continue
+            break
+        j -= 1
+    # split into elements at 、 and 兼
+    elems: list[tuple[int, int]] = []
+    s = j
+    for i in range(j, name_start):
+        if text[i] == "、" or (text[i] == "兼" and ti.by_start.get(i) is None):
+            elems.append((s, i))
+            s = i + 1
+    elems.append((s, name_start))
+    # keep the trailing run of elements that end with a title word
+    kept: list[tuple[int, int]] = []
+    for a, b in reversed(elems):
+        et = ti.by_end.get(b)
+        if b - a < 2 or et is None or et.kind != "title" or et.start < a:
+            break
+        kept.append((a, b))
+    kept.reverse()
+    # positions joined by nothing: a title word directly followed by a country or party prefix
+    out: list[tuple[int, int]] = []
+    for a, b in kept:
+        cut = a
+        for tk in ti.within(a, b):
+            nxt = ti.by_start.get(tk.end)
+            if tk.kind == "title" and tk.end < b and nxt is not None and nxt.kind == "country":
+                out.append((cut, tk.end))
+                cut = tk.end
+        out.append((cut, b))
+    return (out[0][0] if out else name_start), out
+
+
+def _position_text(text: str, ti: TokenIndex, a: int, b: int) -> str:
+    """A position as written, without modifiers such as ``新任``."""
+    mods = [t for t in ti.within(a, b) if t.kind == "modifier"]
+    if not mods:
+        return text[a:b]
+    out, i = [], a
+    for t in mods:
+        out.append(text[i:t.start])
+        i = t.end
+    out.append(text[i:b])
+    return "".join(out)
+
+
+def position_country(ti: TokenIndex, text: str, a: int, b: int) -> str | None:
+    """Country of one written position: the first country, party, place or known body in it.
+
+    A body after ``驻`` is the host, not the sender (``中国驻越南大使`` → CHN).
+    """
+    for t in ti.within(a, b):
+        if t.kind in ("country", "place", "org") and t.country:
+            if t.start > a and text[t.start - 1] == "驻":
+                continue
+            return t.country
+    return None
+
+
+# ------------------------------------------------------------------ spans
+
+
+def _spans(text: str, lex: Lexicon, ti: TokenIndex) -> list[Span]:
+    """Person mentions with their chains in one section text."""
+    names: dict[int, int] = {}  # name start -> end
+
+    def claim(a: int, b: int) -> None:
+        if b - a < 2 or any(a < e and s < b for s, e in names.items()):
+            return
+        names[a] = b
+
+    for m in DOT_NAME_RE.finditer(text):
+        for x, y in _dot_names(text, ti, m.start(), m.end()):
+            claim(x, y)
+    for t in ti.tokens:
+        if t.kind == "person":
+            claim(t.start, t.end)
+    for t in ti.tokens:
+        before = ti.by_end.get(t.start)
+        if t.kind == "title" and t.end not in names and (before is None or before.kind != "backref"):
+            b = _name_after(text, lex, ti, t.end)
+            if b is not None:
+                claim(t.end, b)
+    taken = set(names.values())
+    for t in ti.tokens:
+        if t.kind == "rank" or t.kind == "honorific" or (t.kind == "title" and t.word in lex.short_titles):
+            if t.start in taken:
+                continue
+            a = _name_before(text, lex, ti, t.start, taken)
+            if a is not None:
+                claim(a, t.start)
+                taken.add(t.start)
+    name_ends = set(names.values())
+    spans = []
+    for a in sorted(names):
+        b = names[a]
+        start, pos = _chain(text, ti, a, name_ends)
+        end, rank, alias, post_titles = b, None, None, []
+        post = ti.by_start.get(b)
+        while post is not None and post.kind == "title":
+            post_titles.append(post.word)
+            end = post.end
+            post = ti.by_start.get(end + 1) if text[end:end + 1] == "、" else None
+        for _ in range(2):
+            rt = ti.by_start.get(end)
+            if rank is None and rt is not None and rt.kind == "rank":
+                rank, end = rt.word, rt.end
+                continue
+            m = LATIN_ALIAS_RE.match(text, end)
+            if alias is None and m:
+                alias, end = m.group(1).strip(), m.end()
+        spans.append(Span(start, a, b, end, text[a:b], [_position_text(text, ti, x, y) for x, y in pos],
+                          [position_country(ti, text, x, y) for x, y in pos], rank, alias, post=post_titles))
+    spans.extend(_bylines(text, names))
+    return spans
+
+
+def _bylines(text: str, names: dict[int, int]) -> list[Span]:
+    """Reporter bylines (``越通社记者 林庆 摄``): persons whose only position is the byline."""
+    out = []
+    for m in BYLINE_RE.finditer(text):
+        a, b = m.span(2)
+        if a in names:
+            continue
+        pos = m.group(1) + "记者"
+        out.append(Span(m.start(1), a, b, b, m.group(2), [pos], [None], byline=True))
+    return out
+
+
+# ------------------------------------------------------------------ persons
+
+
+def _key(name: str) -> str:
+    """Grouping key of a name: the last part of a ``·`` name, else the name."""
+    for d in DOTS:
+        if d in name:
+            return name.split(d)[-1].strip()
+    return name
+
+
+def _merge_into(p: Person, s: Span) -> None:
+    for pos in s.positions:
+        if pos not in p.positions:
+            p.positions.append(pos)
+    if s.rank and not p.rank:
+        p.rank = s.rank
+    for alias in (s.name, s.alias):
+        if alias and alias != p.name and alias not in p.aliases:
+            p.aliases.append(alias)
+    # the fuller ``·`` form names the person
+    if DOTS[0] in s.name and s.name.count("·") > p.name.count("·") and p.name.count("·") == 0:
+        p.aliases.append(p.name)
+        p.name = s.name
+        p.aliases.remove(s.name)
+
+
+def _span_country(s: Span) -> str | None:
+    return next((c for c in s.pos_countries if c), None)
+
+
+def _group(spans: list[tuple[str, Span]]) -> tuple[list[Person], list[int]]:
+    """Persons of a document from its spans (same key and compatible country); span → person index."""
+    persons: list[Person] = []
+    index: dict[str, list[int]] = {}
+    owner = []
+    for _section, s in spans:
+        key = _key(s.name)
+        c = _span_country(s)
+        found = None
+        for i in index.get(key, []):
+            pc = persons[i].country
+            if c is None or pc is None or pc == c:
+                found = i
+                break
+        if found is None:
+            persons.append(Person(name=s.name, country=c))
+            found = len(persons) - 1
+            index.setdefault(key, []).append(found)
+        p = persons[found]
+        if p.country is None:
+            p.country = c
+        _merge_into(p, s)
+        owner.append(found)
+    # a person never named with a chain keeps the titles written after the name
+    for i, p in enumerate(persons):
+        if not p.positions:
+            p.positions = list(dict.fromkeys(t for (_, s), o in zip(spans, owner, strict=True) if o == i
+                                             for t in s.post))
+    return persons, owner
+
+
+def _home_country(doc: Document, kb: KnowledgeBase, lex: Lexicon, toks: list[TokenIndex]) -> str | None:
+    """The country a document is written from: its outlet's, else the first country of the title, else the
+    most named country.
+
+    ``toks`` starts with the title's tokens.
+    """
+    outlet = doc.outlet or (doc.dateline or {}).get("outlet")
+    if outlet:
+        try:
+            from huitan.page import OUTLET_SCHEMA
+
+            for o in kb.table(OUTLET_SCHEMA):
+                if (outlet == o["name"] or outlet in (o.get("aliases") or [])) and o.get("country"):
+                    return o["country"]
+        except ImportError:  # pragma: no cover - page ships with the package
+            pass
+    if doc.title:
+        first = next((t for t in toks[0].tokens if t.kind == "country" and t.country), None)
+        if first is not None:
+            return first.country
+    counts: dict[str, int] = {}
+    for ti in toks:
+        for t in ti.tokens:
+            if t.kind == "country" and t.country:
+                counts[t.country] = counts.get(t.country, 0) + 1
+    return max(counts, key=lambda c: counts[c]) if counts else None
+
+
+def _fill_countries(persons: list[Person], spans: list[tuple[str, Span]], owner: list[int],
+                    texts: dict[str, str], mentions: list[Mention]) -> None:
+    """Countries from led delegations and from a coordinated neighbour (``A国X和Y``)."""
+    orgs_by_section: dict[str, list[Mention]] = {}
+    for m in mentions:
+        if m.kind == "organization" and m.country:
+            orgs_by_section.setdefault(m.section, []).append(m)
+    for (section, s), i in zip(spans, owner, strict=True):
+        p = persons[i]
+        if p.country:
+            continue
+        text = texts[section]
+        tail = text[s.end:s.end + 4]
+        if any(tail.startswith(cue) for cue in LEAD_CUES):
+            for o in orgs_by_section.get(section, []):
+                if s.end < o.end <= s.end + 40 and o.name.endswith("代表团"):
+                    p.country = o.country
+                    break
+    prev: tuple[str, Span, int] | None = None
+    for (section, s), i in zip(spans, owner, strict=True):
+        p = persons[i]
+        if p.country is None and prev is not None and prev[0] == section and not s.byline:
+            gap = texts[section][prev[1].end:s.start]
+            if gap in ("和", "及", "、", "以及") and persons[prev[2]].country:
+                p.country = persons[prev[2]].country
+        prev = (section, s, i)
+
+
+def _home_fallback(persons: list[Person], home: str | None) -> None:
+    """A Chinese-script name with no other clue belongs to the country the document is written from."""
+    for p in persons:
+        if p.country is None and home and not any(d in p.name for d in DOTS) and len(p.name) <= 4:
+            p.country = home
+
+
+def _link_kb(kb: KnowledgeBase, persons: list[Person]) -> None:
+    """Knowledge-base id and, when the text gives none, country of each person."""
+    try:
+        from huitan import officeholders
+    except ImportError:  # pragma: no cover
+        officeholders = None  # type: ignore[assignment]
+    for p in persons:
+        if officeholders is not None:
+            cands = []
+            for n in [p.name, *p.aliases]:
+                cands = officeholders.lookup(kb, n, p.country) or (
+                    officeholders.lookup(kb, n) if p.country is None else [])
+                if cands:
+                    break
+            if len(cands) > 1 and p.positions:
+                roles = set().union(*(officeholders.roles_of(kb, pos) for pos in p.positions))
+                fit = [c for c in cands if roles & {x["role"] for x in c.get("positions", [])}]
+                cands = fit or cands
+            if len(cands) == 1 or (cands and len({c["id"] for c in cands}) == 1):
+                p.kb_id = cands[0]["id"]
+                p.country = p.country or cands[0].get("country")
+
+
+def _set_names(kb: KnowledgeBase, persons: list[Person]) -> None:
+    """``vi``/``en``/``pinyin`` names of each person (:mod:`huitan.names`)."""
+    try:
+        from huitan import names as names_mod
+    except ImportError:  # pragma: no cover - names ships with the package
+        return
+    for p in persons:
+        if not p.names:
+            p.names = names_mod.names_for(kb, p.name, p.country, aliases=tuple(p.aliases))
+
+
+# ------------------------------------------------------------------ entry point
+
+
+def _sections(doc: Document) -> list[str]:
+    out = ["title", doc.body_section]
+    if doc.captions:
+        out.append("caption")
+    return out
+
+
+def extract_actors(doc: Document, kb: KnowledgeBase) -> DocActors:
+    """Persons, organisations, places and countries mentioned in ``doc``.
+
+    Mentions carry offsets into :meth:`Document.section_text`; person mentions
+    point at their person through ``entity``. Bylines (``越通社记者 林庆 摄``)
+    are persons whose only position ends in ``记者``.
+    """
+    lex = lexicon(kb)
+    texts = {sec: doc.section_text(sec) for sec in _sections(doc)}
+    tis = {sec: tokens(lex, t) for sec, t in texts.items()}
+    spans: list[tuple[str, Span]] = []
+    for sec in (doc.body_section, "title", "caption"):
+        if sec in texts:
+            spans.extend((sec, s) for s in _spans(texts[sec], lex, tis[sec]))
+    persons, owner = _group(spans)
+    other: list[Mention] = []
+    for sec, text in texts.items():
+        other.extend(coref.orgs_and_places(text, sec, lex, tis[sec], {s.name_start: s.name_end for x, s in spans if x == sec}))
+    home = _home_country(doc, kb, lex, [tis["title"], *(ti for sec, ti in tis.items() if sec != "title")])
+    _fill_countries(persons, spans, owner, texts, other)
+    _link_kb(kb, persons)
+    _home_fallback(persons, home)
+    _set_names(kb, persons)
+    mentions = [
+        Mention(kind="person", name=s.name, text=texts[sec][s.start:s.end], section=sec, start=s.start, end=s.end,
+                positions=list(s.positions), rank=s.rank, country=persons[i].country,
+                aliases=[s.alias] if s.alias else [], entity=i)
+        for (sec, s), i in zip(spans, owner, strict=True)
+    ]
+    mentions.extend(coref.back_references(texts, tis, lex, persons, mentions))
+    mentions.extend(other)
+    mentions.sort(key=lambda m: (m.section != "title", m.section, m.start, m.end))
+    return DocActors(persons=persons, mentions=mentions)

@@ -1,0 +1,200 @@
+"""Back-references to a document's persons, and organisation/place mentions.
+
+* bare repeats of a known name or alias (``潘文江``, ``绍伊古``), with a short
+  title or rank after them (``冯光青部长``, ``黄春战上将``);
+* a surname with a short title (``张主席``) when one person has that surname;
+* plural back-references (``两位部长``, ``两国国防部长``, ``双方``) when they
+  pick out exactly two persons;
+* organisations (a country, place or known body extended to the last
+  organisation suffix: ``河内市公安局``, ``中国人民解放军代表团``), places and
+  countries.
+
+Used by :mod:`huitan.actors`.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from huitan.lexicon import CJK_RE, Lexicon, TokenIndex
+from huitan.model import Mention, Person
+from huitan.textutil import sentences
+
+DOTS = "·•‧・．"
+ORG_STOP_KINDS = frozenset({"title", "rank", "honorific", "backref", "person"})
+INNER_CONJ = frozenset({"与", "和"})
+BOTH_SIDES = "双方"
+
+
+# ------------------------------------------------------------------ organisations and places
+
+
+def _org_end(text: str, ti: TokenIndex, lex: Lexicon, start: int, first_end: int, names: dict[int, int]) -> int:
+    """End of the organisation name that starts with the token ``[start, first_end)`` (or ``first_end``)."""
+    pos = first_end
+    best = first_end
+    while pos < len(text) and CJK_RE.match(text[pos]) and pos not in names:
+        tk = ti.by_start.get(pos)
+        if tk is not None:
+            if tk.kind in ORG_STOP_KINDS:
+                break
+            if tk.kind == "boundary":
+                nxt = ti.by_start.get(tk.end)
+                if not (tk.word in INNER_CONJ and best > first_end and (nxt is None or nxt.kind not in ("country", "place"))):
+                    break
+            elif tk.kind in ("country", "place") and text[pos - 1] != "驻":
+                break
+            pos = tk.end
+        else:
+            pos += 1
+        m = lex.org_suffix_re.match(text, start, pos)
+        if m and m.end() == pos:
+            best = pos
+    return best
+
+
+def orgs_and_places(text: str, section: str, lex: Lexicon, ti: TokenIndex, names: dict[int, int]) -> list[Mention]:
+    """Organisation, place and country mentions of one section (outside person names)."""
+    out: list[Mention] = []
+    name_starts = sorted(names)
+    skip_to = 0
+
+    def in_name(i: int) -> bool:
+        k = bisect_right(name_starts, i) - 1
+        return k >= 0 and i < names[name_starts[k]]
+
+    for t in ti.tokens:
+        if t.start < skip_to or in_name(t.start):
+            continue
+        if t.kind == "place":
+            out.append(Mention(kind="place", name=t.word, text=t.word, section=section, start=t.start,
+                               end=t.end, country=t.country))
+        elif t.kind in ("country", "org"):
+            end = _org_end(text, ti, lex, t.start, t.end, names)
+            if end > t.end or t.kind == "org" or t.word in lex.prefixes:
+                out.append(Mention(kind="organization", name=text[t.start:end], text=text[t.start:end],
+                                   section=section, start=t.start, end=end, country=t.country))
+                skip_to = end
+            else:
+                out.append(Mention(kind="country", name=t.word, text=t.word, section=section, start=t.start,
+                                   end=t.end, country=t.country))
+    return out
+
+
+# ------------------------------------------------------------------ persons
+
+
+def _key(name: str) -> str:
+    for d in DOTS:
+        if d in name:
+            return name.split(d)[-1].strip()
+    return name
+
+
+def _is_byline(p: Person) -> bool:
+    return bool(p.positions) and all(pos.endswith("记者") for pos in p.positions)
+
+
+def _repeats(texts: dict[str, str], tis: dict[str, TokenIndex], persons: list[Person],
+             taken: dict[str, list[tuple[int, int]]]) -> list[Mention]:
+    forms: dict[str, int] = {}
+    for i, p in enumerate(persons):
+        for f in [p.name, *p.aliases, _key(p.name)]:
+            if f and len(f) >= 2 and CJK_RE.match(f) and f not in forms:
+                forms[f] = i
+    if not forms:
+        return []
+    pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+    out = []
+    for sec, text in texts.items():
+        spans = taken.get(sec, [])
+        for m in pattern.finditer(text):
+            a, b = m.span()
+            if any(a < e and s < b for s, e in spans):
+                continue
+            end = b
+            t = tis[sec].by_start.get(b)
+            if t is not None and t.kind in ("rank", "honorific", "title"):
+                end = t.end
+            p = persons[forms[m.group()]]
+            out.append(Mention(kind="person", name=p.name, text=text[a:end], section=sec, start=a, end=end,
+                               rank=p.rank if t is not None and t.kind == "rank" else None,
+                               country=p.country, entity=forms[m.group()]))
+            spans.append((a, end))
+    return out
+
+
+def _surname_refs(texts: dict[str, str], tis: dict[str, TokenIndex], lex: Lexicon, persons: list[Person],
+                  taken: dict[str, list[tuple[int, int]]]) -> list[Mention]:
+    by_surname: dict[str, list[int]] = {}
+    for i, p in enumerate(persons):
+        if not _is_byline(p) and 2 <= len(p.name) <= 4 and not any(d in p.name for d in DOTS):
+            by_surname.setdefault(p.name[0], []).append(i)
+    out = []
+    for sec, text in texts.items():
+        ti = tis[sec]
+        for t in ti.tokens:
+            if t.kind != "title" or t.word not in lex.short_titles or t.start == 0:
+                continue
+            a = t.start - 1
+            cands = by_surname.get(text[a], [])
+            if not cands or any(a < e and s < t.end for s, e in taken.get(sec, [])):
+                continue
+            if a > 0 and CJK_RE.match(text[a - 1]) and ti.by_end.get(a) is None:
+                continue
+            if len(cands) > 1:
+                cands = [i for i in cands if any(pos.endswith(t.word) for pos in persons[i].positions)]
+            if len(cands) == 1:
+                p = persons[cands[0]]
+                out.append(Mention(kind="person", name=p.name, text=text[a:t.end], section=sec, start=a,
+                                   end=t.end, country=p.country, entity=cands[0]))
+                taken.setdefault(sec, []).append((a, t.end))
+    return out
+
+
+def _plural_refs(texts: dict[str, str], tis: dict[str, TokenIndex], persons: list[Person],
+                 mentions: list[Mention]) -> list[Mention]:
+    out = []
+    for sec, text in texts.items():
+        ti = tis[sec]
+        seen = sorted((m.start, m.entity) for m in mentions if m.section == sec and m.entity is not None)
+        sents = sentences(text)
+        for t in ti.tokens:
+            if t.kind != "backref":
+                continue
+            before = [e for s, e in seen if s < t.start and e is not None and not _is_byline(persons[e])]
+            nxt = ti.by_start.get(t.end)
+            end = t.end
+            if t.word == BOTH_SIDES:
+                # persons of the current and the previous sentence
+                k = next((i for i, (s, e) in enumerate(sents) if s <= t.start < e), 0)
+                lo = sents[max(0, k - 1)][0] if sents else 0
+                near = [e for s, e in seen if lo <= s < t.start and e is not None and not _is_byline(persons[e])]
+                cands = list(dict.fromkeys(near))
+                if len({persons[i].country for i in cands}) != 2 or len(cands) != 2:
+                    continue
+            elif nxt is not None and nxt.kind == "title":
+                core = nxt.word[-2:]
+                cands = list(dict.fromkeys(i for i in before if any(p.endswith(core) for p in persons[i].positions)))
+                end = nxt.end
+                if len(cands) != 2:
+                    continue
+            else:
+                continue
+            for i in cands:
+                out.append(Mention(kind="person", name=persons[i].name, text=text[t.start:end], section=sec,
+                                   start=t.start, end=end, country=persons[i].country, entity=i))
+    return out
+
+
+def back_references(texts: dict[str, str], tis: dict[str, TokenIndex], lex: Lexicon, persons: list[Person],
+                    mentions: list[Mention]) -> list[Mention]:
+    """Mentions that refer back to ``persons``: repeats, surname + title, plural references."""
+    taken: dict[str, list[tuple[int, int]]] = {}
+    for m in mentions:
+        taken.setdefault(m.section, []).append((m.start, m.end))
+    out = _repeats(texts, tis, persons, taken)
+    out += _surname_refs(texts, tis, lex, persons, taken)
+    out += _plural_refs(texts, tis, persons, mentions + out)
+    return out

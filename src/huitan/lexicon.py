@@ -1,0 +1,239 @@
+"""The actor lexicon: countries, titles, ranks, organisations and places as one automaton.
+
+Tables (``data/*.jsonl``, each entry with a ``source``):
+
+* ``countries`` — ISO alpha-3 code, Chinese names, short forms (``越``, ``中方``),
+  party/army/state prefixes (``越共``, ``解放军``) and the capital;
+* ``titles`` — position title words (``部长``, ``国家主席``), words that contain a
+  title but are not one (``委员会``, ``主席府``), honorifics, name boundaries
+  (verbs, prepositions) and plural back-reference words (``两位``, ``双方``);
+* ``ranks`` — military and police ranks (``大将``, ``少将``);
+* ``organizations`` — known organisations with their country, and generic
+  organisation suffixes (``部``, ``委员会``, ``代表团``);
+* ``places`` — provinces, cities and venues with their country.
+
+:func:`lexicon` builds, once per knowledge base, one leftmost-longest
+Aho-Corasick automaton over all of these words plus the knowledge base's
+person names, and :func:`tokens` runs it over a text.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from typing import Any
+
+import ahocorasick_rs
+
+from huitan.kb import KnowledgeBase, Schema, check_country
+
+TITLE_KINDS = ("title", "org_word", "honorific", "boundary", "backref", "modifier")
+
+
+def _one_of(values: tuple[str, ...]):
+    def check(value: Any) -> str | None:
+        return None if value in values else f"must be one of {', '.join(values)}: {value!r}"
+
+    return check
+
+
+def _str_list(value: Any) -> str | None:
+    if value is not None and not all(isinstance(v, str) and v for v in value):
+        return "must be a list of non-empty strings"
+    return None
+
+
+COUNTRY_SCHEMA = Schema(
+    name="countries",
+    required={"code": str, "names": list},
+    optional={"short": list, "prefixes": list, "capital": str},
+    checks={"code": check_country, "names": _str_list, "short": _str_list, "prefixes": _str_list},
+    key="code",
+)
+TITLE_SCHEMA = Schema(
+    name="titles",
+    required={"word": str, "kind": str},
+    optional={"short": bool},
+    checks={"kind": _one_of(TITLE_KINDS)},
+    key="word",
+)
+RANK_SCHEMA = Schema(name="ranks", required={"word": str}, optional={"en": str, "vi": str}, key="word")
+ORG_SCHEMA = Schema(
+    name="organizations",
+    required={"name": str, "kind": str},
+    optional={"country": str, "aliases": list},
+    checks={"kind": _one_of(("org", "suffix")), "country": check_country, "aliases": _str_list},
+    key="name",
+)
+NAME_CHARS_SCHEMA = Schema(
+    name="name_chars",
+    required={"kind": str, "chars": str},
+    checks={"kind": _one_of(("surname", "surname_vi", "transliteration"))},
+    key="kind",
+)
+PLACE_SCHEMA = Schema(
+    name="places",
+    required={"name": str, "country": str, "kind": str},
+    optional={"aliases": list},
+    checks={"kind": _one_of(("province", "city", "venue", "region")), "country": check_country,
+            "aliases": _str_list},
+    key="name",
+)
+
+# Token kinds, in the order a word's kind is chosen when several tables list it.
+PRIORITY = ("rank", "title", "org_word", "honorific", "backref", "modifier", "country", "org", "place",
+            "person", "boundary")
+CJK = "\u3400-\u9fff\uf900-\ufaff"
+CJK_RE = re.compile(f"[{CJK}]")
+
+
+@dataclass
+class Token:
+    start: int
+    end: int
+    kind: str
+    word: str
+    country: str | None = None
+
+
+@dataclass
+class Lexicon:
+    """Everything the actor rules look up, built once per knowledge base."""
+
+    automaton: Any
+    words: list[str]
+    kinds: list[str]
+    countries: list[str | None]
+    short_titles: frozenset[str]
+    surnames: frozenset[str]  # characters that start Chinese and Vietnamese names
+    translit: frozenset[str]  # characters of transliterated foreign names
+    country_names: dict[str, str]  # every written country form → code
+    pair_shorts: dict[str, str]  # one-character short forms (越, 中) → code
+    org_suffix_re: re.Pattern[str]
+    prefixes: frozenset[str] = frozenset()  # party, army and state-body prefixes (越共, 解放军)
+    rank_en: dict[str, str] = field(default_factory=dict)
+
+
+def _build(kb: KnowledgeBase) -> Lexicon:
+    entries: dict[str, tuple[str, str | None]] = {}
+
+    def add(word: str, kind: str, country: str | None = None) -> None:
+        old = entries.get(word)
+        if old is None or PRIORITY.index(kind) < PRIORITY.index(old[0]):
+            entries[word] = (kind, country)
+
+    country_names: dict[str, str] = {}
+    pair_shorts: dict[str, str] = {}
+    prefixes: set[str] = set()
+    for c in kb.table(COUNTRY_SCHEMA):
+        prefixes.update(c.get("prefixes") or [])
+        for w in [*c["names"], *(c.get("prefixes") or [])]:
+            add(w, "country", c["code"])
+            country_names[w] = c["code"]
+        for w in c.get("short") or []:
+            if len(w) == 1:
+                pair_shorts[w] = c["code"]
+            else:
+                add(w, "country", c["code"])
+                country_names[w] = c["code"]
+        if c.get("capital"):
+            add(c["capital"], "place", c["code"])
+    short_titles = set()
+    for t in kb.table(TITLE_SCHEMA):
+        add(t["word"], t["kind"])
+        if t.get("short"):
+            short_titles.add(t["word"])
+    rank_en = {}
+    for r in kb.table(RANK_SCHEMA):
+        add(r["word"], "rank")
+        rank_en[r["word"]] = r.get("en") or ""
+    suffixes = []
+    for o in kb.table(ORG_SCHEMA):
+        if o["kind"] == "suffix":
+            suffixes.append(o["name"])
+            continue
+        for w in [o["name"], *(o.get("aliases") or [])]:
+            add(w, "org", o.get("country"))
+    for p in kb.table(PLACE_SCHEMA):
+        for w in [p["name"], *(p.get("aliases") or [])]:
+            add(w, "place", p["country"])
+    for name, country in _kb_person_names(kb):
+        add(name, "person", country)
+    chars = {"surname": "", "surname_vi": "", "transliteration": ""}
+    for row in kb.table(NAME_CHARS_SCHEMA):
+        chars[row["kind"]] += row["chars"]
+    words = sorted(entries)
+    automaton = ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST)
+    suffix_alt = "|".join(sorted(map(re.escape, suffixes), key=len, reverse=True))
+    return Lexicon(
+        automaton=automaton,
+        words=words,
+        kinds=[entries[w][0] for w in words],
+        countries=[entries[w][1] for w in words],
+        short_titles=frozenset(short_titles),
+        surnames=frozenset(chars["surname"] + chars["surname_vi"]),
+        translit=frozenset(chars["transliteration"]),
+        country_names=country_names,
+        pair_shorts=pair_shorts,
+        org_suffix_re=re.compile(f".*(?:{suffix_alt})" if suffix_alt else r"(?!)"),
+        prefixes=frozenset(prefixes),
+        rank_en=rank_en,
+    )
+
+
+def _kb_person_names(kb: KnowledgeBase) -> list[tuple[str, str | None]]:
+    """Names and aliases of the knowledge base's persons (empty without the officeholders table)."""
+    try:
+        from huitan import officeholders
+    except ImportError:  # pragma: no cover - the officeholders module ships with the package
+        return []
+    out = []
+    for p in officeholders.persons(kb):
+        for n in [p["name"], *(p.get("aliases") or [])]:
+            if len(n) >= 2 and CJK_RE.match(n):
+                out.append((n, p.get("country")))
+    return out
+
+
+def lexicon(kb: KnowledgeBase) -> Lexicon:
+    """The actor lexicon of ``kb`` (built once)."""
+    return kb.derived("actors.lexicon", _build)
+
+
+@dataclass
+class TokenIndex:
+    """Tokens of one text, indexed by start and end offset."""
+
+    tokens: list[Token]
+    by_start: dict[int, Token]
+    by_end: dict[int, Token]
+    starts: list[int]
+
+    def any_start_in(self, a: int, b: int, kinds: frozenset[str] | None = None) -> bool:
+        """Whether a token (of ``kinds``) starts in ``[a, b)``."""
+        i = bisect_left(self.starts, a)
+        while i < len(self.starts) and self.starts[i] < b:
+            if kinds is None or self.tokens[i].kind in kinds:
+                return True
+            i += 1
+        return False
+
+    def within(self, a: int, b: int) -> list[Token]:
+        """Tokens lying entirely in ``[a, b)``."""
+        i = bisect_left(self.starts, a)
+        out = []
+        while i < len(self.starts) and self.starts[i] < b:
+            if self.tokens[i].end <= b:
+                out.append(self.tokens[i])
+            i += 1
+        return out
+
+
+def tokens(lex: Lexicon, text: str) -> TokenIndex:
+    """Run the automaton over ``text``: non-overlapping leftmost-longest tokens."""
+    toks = [
+        Token(s, e, lex.kinds[i], lex.words[i], lex.countries[i])
+        for i, s, e in lex.automaton.find_matches_as_indexes(text)
+    ]
+    return TokenIndex(toks, {t.start: t for t in toks}, {t.end: t for t in toks}, [t.start for t in toks])

@@ -1,0 +1,139 @@
+"""Corpus-level persons: one :class:`Person` per real person across documents.
+
+Two document-level persons are the same real person when the knowledge base
+identifies both as the same entry, or when they share a name (or the last part
+of a ``·`` name) and a country and the knowledge base does not tell them apart.
+A person whose country is unknown joins the only group with that name.
+
+Public API: :func:`link_persons`, :func:`person_id`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from typing import Any
+
+from huitan.kb import KnowledgeBase
+from huitan.model import DocAnalysis, Person
+
+DOTS = "·•‧・．"
+
+
+def _key(name: str) -> str:
+    """Matching key of a written name: the last part of a ``·`` name, without spaces."""
+    for d in DOTS:
+        if d in name:
+            name = name.split(d)[-1]
+    return name.replace(" ", "").strip()
+
+
+def person_id(kb_id: str | None, name: str, country: str | None) -> str:
+    """Stable corpus id: a hash of the knowledge-base id, else of name and country."""
+    basis = f"kb:{kb_id}" if kb_id else f"name:{_key(name)}|{country or ''}"
+    return "p-" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:12]
+
+
+def _kb_entries(kb: KnowledgeBase) -> dict[str, dict[str, Any]]:
+    def build(k: KnowledgeBase) -> dict[str, dict[str, Any]]:
+        try:
+            from huitan import officeholders
+        except ImportError:  # pragma: no cover - ships with the package
+            return {}
+        return {p["id"]: p for p in officeholders.persons(k)}
+
+    return kb.derived("persons.by_id", build)
+
+
+def _names_for(kb: KnowledgeBase, p: Person) -> dict[str, str | None]:
+    try:
+        from huitan import names
+    except ImportError:  # pragma: no cover - ships with the package
+        return p.names
+    return names.names_for(kb, p.name, p.country, aliases=tuple(p.aliases))
+
+
+def _group_keys(analyses: list[DocAnalysis]) -> dict[tuple[int, int], str]:
+    """(analysis index, person index) → group key."""
+    kb_by_name: dict[tuple[str, str | None], set[str]] = {}
+    countries_by_name: dict[str, set[str]] = {}
+    for a in analyses:
+        for p in a.actors.persons:
+            for n in [p.name, *p.aliases]:
+                if p.kb_id:
+                    kb_by_name.setdefault((_key(n), p.country), set()).add(p.kb_id)
+            if p.country:
+                countries_by_name.setdefault(_key(p.name), set()).add(p.country)
+    keys: dict[tuple[int, int], str] = {}
+    for ai, a in enumerate(analyses):
+        for pi, p in enumerate(a.actors.persons):
+            k = _key(p.name)
+            country = p.country
+            if country is None and len(countries_by_name.get(k, ())) == 1:
+                country = next(iter(countries_by_name[k]))
+            if p.kb_id:
+                keys[(ai, pi)] = f"kb:{p.kb_id}"
+                continue
+            ids = kb_by_name.get((k, country), set())
+            keys[(ai, pi)] = f"kb:{next(iter(ids))}" if len(ids) == 1 else f"name:{k}|{country or ''}"
+    return keys
+
+
+def link_persons(analyses: list[DocAnalysis], kb: KnowledgeBase) -> list[Person]:
+    """Corpus-level persons; sets ``person_id`` on document persons, participants and statements."""
+    keys = _group_keys(analyses)
+    groups: dict[str, list[Person]] = {}
+    for (ai, pi), key in keys.items():
+        groups.setdefault(key, []).append(analyses[ai].actors.persons[pi])
+    entries = _kb_entries(kb)
+    out: list[Person] = []
+    pid_of: dict[str, str] = {}
+    for key, members in groups.items():
+        kb_id = key[3:] if key.startswith("kb:") else None
+        entry = entries.get(kb_id or "", {})
+        countries = Counter(m.country for m in members if m.country)
+        country = countries.most_common(1)[0][0] if countries else entry.get("country")
+        written = Counter(m.name for m in members)
+        name = entry.get("name") or max(written, key=lambda n: (n.count("·"), written[n]))
+        aliases: list[str] = []
+        positions: list[str] = []
+        for m in members:
+            for n in [m.name, *m.aliases]:
+                if n and n != name and n not in aliases:
+                    aliases.append(n)
+            for pos in m.positions:
+                if pos not in positions:
+                    positions.append(pos)
+        rank = next((m.rank for m in members if m.rank), None)
+        pid = person_id(kb_id, name, country)
+        person = Person(name=name, country=country, aliases=aliases, positions=positions, rank=rank,
+                        kb_id=kb_id, person_id=pid)
+        person.names = _names_for(kb, person) or next((m.names for m in members if m.names), {})
+        for m in members:
+            m.person_id = pid
+        pid_of[key] = pid
+        out.append(person)
+    _link_references(analyses)
+    return out
+
+
+def _link_references(analyses: list[DocAnalysis]) -> None:
+    """``person_id`` of every participant and statement speaker, through its document's persons."""
+    for a in analyses:
+        persons = a.actors.persons
+        by_name: dict[str, str] = {}
+        for p in persons:
+            if p.person_id:
+                for n in [p.name, *p.aliases]:
+                    by_name.setdefault(n, p.person_id)
+                    by_name.setdefault(_key(n), p.person_id)
+        for e in a.events:
+            for part in e.participants:
+                if part.kind != "person":
+                    continue
+                if part.entity is not None and 0 <= part.entity < len(persons):
+                    part.person_id = persons[part.entity].person_id
+                else:
+                    part.person_id = by_name.get(part.name) or by_name.get(_key(part.name))
+        for s in a.statements:
+            s.person_id = by_name.get(s.speaker) or by_name.get(_key(s.speaker))
