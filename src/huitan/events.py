@@ -1,0 +1,643 @@
+"""Stage 4: events with roles, place, mechanism and evidence (spec §3).
+
+Reads a cleaned :class:`~huitan.model.Document` and its
+:class:`~huitan.model.DocActors`; writes a list of :class:`~huitan.model.Event`
+(in document order, one per real occurrence within the document) and the
+document's :class:`~huitan.model.Statement` list (see :mod:`huitan.statements`).
+
+How a sentence is read: a trigger word from ``data/triggers.jsonl`` (``会见``,
+``举行会谈``, ``正式访问``, ``致贺电``, ``递交国书``…) names the event type and
+the roles of its subject and object; the actors (person, organisation or
+country mentions from ``actors``) on either side of the trigger, within its
+clause, fill those roles. Common constructions are handled as patterns:
+``应A的邀请`` (the inviter hosts a visit), ``由B率领的…代表团`` (counts as B),
+``A向B致…`` (sender, recipient), ``A接受B递交国书``, ``…的C`` relative clauses
+(``来越访问…的王毅``), plural back-references (``两位部长``, ``双方``), future
+and background uses (``将于``, ``所签署的``, ``会谈时``). Conference nouns
+(``对话会``, ``会议``, ``论坛``) become events only with a verb of holding or
+attending (``举行``, ``共同主持``, ``出席``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import ahocorasick_rs
+
+from .kb import KnowledgeBase, Schema
+from .mechanisms import Mechanism, find_mechanisms
+from .model import DocActors, Document, Event, Evidence, Mention, Participant, Statement
+from .statements import extract_statements
+from .textutil import sentences
+from .triggers import cues, words
+
+CLAUSE_SEP = "，,；;：:"
+HARD_SEP = "；;"
+CONJ_START = ("与", "同", "和", "并与", "并同", "及", "以及", "跟")
+BOOK = re.compile(r"《[^《》]{1,120}》")
+INVITE = re.compile(r"(应|受)([^，,。；;]{1,80}?)(?:的)?(?:邀请|之邀|邀)")
+AMOUNT = re.compile(r"(?:近|约|超过|逾)?[\d.,，]+\s*(?:多)?(?:万|亿|千)?\s*(?:美元|元|人民币|越南盾|欧元|日元|卢布|英镑|澳元)")
+ADVERBIAL_END = ("期间", "之际", "时", "之时", "前夕", "过程中")
+COUNTRY_OK = {"TALKS", "EXERCISE", "AID", "CALL", "SIGN"}
+ASYMMETRIC = {"MEET", "VISIT", "MESSAGE", "CREDENTIALS", "AID"}
+ROLE_RANK = {"chair": 0, "host": 0, "sender": 0, "receiver": 0, "donor": 0, "signatory": 0, "visitor": 0,
+             "party": 1, "guest": 1, "recipient": 1, "envoy": 1, "witness": 1, "attendee": 2}
+
+CODE_SCHEMA = Schema(
+    name="codes",
+    required={"type": str, "plover": str, "cameo": str},
+    optional={"subtype": str, "mode": str},
+    key=("type", "subtype"),
+)
+
+
+@dataclass
+class Actor:
+    """An actor mention usable as a participant."""
+
+    kind: str
+    name: str
+    country: str | None
+    entity: int | None
+    start: int
+    end: int
+
+
+@dataclass
+class _Found:
+    event: Event
+    section: str
+    sent: int  # index of the sentence within its section
+    pos: int  # trigger offset, for document order
+    names: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass
+class _Index:
+    automaton: Any
+    entries: list[dict[str, Any]]
+    roles: list[tuple[str, str | None]]
+    backref: dict[str, set[str | None]]
+    before: list[str]
+    future: list[str]
+    plural: list[str]
+    delegation: list[str]
+    via: list[str]
+    intl: list[str]
+    codes: dict[tuple[str, str | None], dict[str, Any]]
+
+
+def _build_index(kb: KnowledgeBase) -> _Index:
+    rows = cues(kb)
+    entries = [r for r in rows if r["kind"] in ("event", "conference")]
+    automaton = ahocorasick_rs.AhoCorasick([r["word"] for r in entries],
+                                           matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    backref: dict[str, set[str | None]] = {}
+    for r in rows:
+        if r["kind"] == "backref":
+            backref.setdefault(r["word"], set()).add(r.get("type"))
+    roles = sorted(((r["word"], r.get("role")) for r in rows if r["kind"] == "role"), key=lambda t: -len(t[0]))
+    codes = {(c["type"], c.get("subtype")): c for c in kb.table(CODE_SCHEMA)}
+    return _Index(automaton, entries, roles, backref, words(kb, "before"), words(kb, "future"),
+                  words(kb, "plural"), words(kb, "delegation"), words(kb, "via"), words(kb, "intl_cue"), codes)
+
+
+# ---------------------------------------------------------------- actors of a section
+
+
+def _section_actors(actors: DocActors, section: str) -> tuple[list[Actor], list[Mention]]:
+    """Person, organisation and country mentions of one section (nested ones dropped), and places."""
+    ms = [m for m in actors.mentions if m.section == section]
+    persons = [m for m in ms if m.kind == "person"]
+    orgs = [m for m in ms if m.kind == "organization"]
+    out: list[Actor] = []
+
+    def inside(m: Mention, others: list[Mention]) -> bool:
+        return any(o is not m and o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
+                   or (o is not m and o.start < m.end and m.start < o.end and o.kind == "person")
+                   for o in others)
+
+    for m in ms:
+        if m.kind == "person":
+            name = m.name
+            country = m.country
+            if m.entity is not None and 0 <= m.entity < len(actors.persons):
+                p = actors.persons[m.entity]
+                name = p.name or name
+                country = country or p.country
+            out.append(Actor("person", name, country, m.entity, m.start, m.end))
+        elif m.kind == "organization" and not inside(m, persons + orgs):
+            out.append(Actor("organization", m.name, m.country, None, m.start, m.end))
+        elif m.kind == "country" and not inside(m, persons + orgs):
+            out.append(Actor("country", m.name, m.country, None, m.start, m.end))
+    out.sort(key=lambda a: (a.start, -a.end))
+    places = sorted((m for m in ms if m.kind in ("place", "country")), key=lambda m: m.start)
+    return out, places
+
+
+class _Span:
+    """Actors and places of one section with fast range lookups."""
+
+    def __init__(self, actors: list[Actor], places: list[Mention]) -> None:
+        self.actors = actors
+        self.starts = [a.start for a in actors]
+        self.places = places
+        self.place_starts = [p.start for p in places]
+
+    def within(self, lo: int, hi: int, exclude: list[tuple[int, int]] = ()) -> list[Actor]:  # type: ignore[assignment]
+        i = bisect.bisect_left(self.starts, lo)
+        out = []
+        while i < len(self.actors) and self.actors[i].start < hi:
+            a = self.actors[i]
+            if a.end <= hi and not any(s <= a.start < e for s, e in exclude):
+                out.append(a)
+            i += 1
+        return out
+
+    def covering(self, pos: int) -> Actor | None:
+        """The actor mention that contains offset ``pos``, if any."""
+        i = bisect.bisect_right(self.starts, pos) - 1
+        while i >= 0 and pos - self.actors[i].start <= 120:
+            a = self.actors[i]
+            if a.start <= pos < a.end:
+                return a
+            i -= 1
+        return None
+
+
+def _pick(actors: list[Actor], allow_country: bool) -> list[Actor]:
+    """Persons if any, else organisations, else (where allowed) countries; no repeats."""
+    for kind in ("person", "organization") + (("country",) if allow_country else ()):
+        chosen = [a for a in actors if a.kind == kind]
+        if chosen:
+            seen: set[str] = set()
+            out = []
+            for a in chosen:
+                if a.name not in seen:
+                    seen.add(a.name)
+                    out.append(a)
+            return out
+    return []
+
+
+# ---------------------------------------------------------------- clauses and cues
+
+
+def _clause(text: str, lo: int, hi: int, start: int, end: int) -> tuple[int, int]:
+    """The comma-clause of [start, end) inside the sentence [lo, hi), joined to a clause it continues."""
+    cs = lo
+    for i in range(start - 1, lo - 1, -1):
+        if text[i] in CLAUSE_SEP:
+            cs = i + 1
+            break
+    ce = hi
+    for i in range(end, hi):
+        if text[i] in CLAUSE_SEP:
+            ce = i
+            break
+    while cs > lo and text[cs - 1] not in HARD_SEP and text[cs:].lstrip().startswith(CONJ_START):
+        j = cs - 2
+        while j >= lo and text[j] not in CLAUSE_SEP:
+            j -= 1
+        cs = j + 1
+    return cs, ce
+
+
+def _prev_clause_start(text: str, lo: int, cs: int) -> int:
+    j = cs - 2
+    while j >= lo and text[j] not in CLAUSE_SEP:
+        j -= 1
+    return j + 1
+
+
+def _has_any(text: str, ws: list[str]) -> bool:
+    return any(w in text for w in ws)
+
+
+def _is_backref(text: str, start: int, end: int, typ: str, idx: _Index) -> bool:
+    after = text[end:end + 3]
+    for w, types in idx.backref.items():
+        if after.startswith(w) and (None in types or typ in types):
+            return True
+    before = text[max(0, start - 2):start]
+    return any(before.endswith(w) for w in idx.before)
+
+
+def _masked(text: str, lo: int, hi: int, span: _Span) -> str:
+    """``text[lo:hi]`` with actor mentions blanked out (``潘文江大将与`` holds no ``将与``)."""
+    chars = list(text[lo:hi])
+    for a in span.within(lo, hi):
+        for i in range(a.start, min(a.end, hi)):
+            chars[i - lo] = "□"
+    return "".join(chars)
+
+
+def _future(segment: str, idx: _Index, invite_spans_text: str) -> bool:
+    for w in idx.future:
+        pos = segment.find(w)
+        while pos >= 0:
+            if not (w == "邀请" and invite_spans_text):
+                return True
+            pos = segment.find(w, pos + 1)
+    return False
+
+
+def _relative_head(text: str, end: int, ce: int, span: _Span, idx: _Index) -> list[Actor] | None:
+    """``…访问并出席…的王毅``: the actors a relative clause ending in 的 modifies, or None."""
+    seg = text[end:ce]
+    q = seg.find("的")
+    while q >= 0:
+        qa = end + q
+        if [a for a in span.within(end, qa) if a.kind != "country"]:
+            return None
+        head_end = ce
+        head = span.within(qa + 1, head_end)
+        tail = text[qa + 1:ce]
+        if head or any(tail.startswith(w) or w in tail[:12] for w in idx.delegation):
+            return _pick(head, False)
+        q = seg.find("的", q + 1)
+    return None
+
+
+def _plural(segment: str, idx: _Index) -> bool:
+    return any(w in segment for w in idx.plural)
+
+
+# ---------------------------------------------------------------- place
+
+
+def _location(text: str, lo: int, hi: int, pos: int, span: _Span, typ: str, entry: dict[str, Any] | None,
+              cs: int) -> dict[str, str | None] | None:
+    """``在河内``, ``在俄罗斯首都莫斯科``; a visit's destination (``对俄罗斯进行``, ``赴X``, ``来越``)."""
+    def chain(k: int) -> Mention | None:
+        last = None
+        i = bisect.bisect_left(span.place_starts, k)
+        while i < len(span.places) and span.places[i].start - k <= (4 if last else 1):
+            gap = text[k:span.places[i].start]
+            if last is not None and gap.strip("首都省市县州区的") != "":
+                break
+            last = span.places[i]
+            k = last.end
+            i += 1
+        return last
+
+    if typ == "VISIT":
+        for m in span.places:
+            if cs <= m.start < pos and text[max(lo, m.start - 1):m.start] in ("对", "赴", "访", "抵"):
+                return {"name": m.name, "country": m.country}
+        if entry and entry.get("place"):
+            return {"name": entry["place"], "country": None}
+        for w in ("来越", "来华", "访越", "访华"):
+            k = text.find(w, cs, pos + 2)
+            if k >= 0:
+                return {"name": "越南" if "越" in w else "中国", "country": "VNM" if "越" in w else "CHN"}
+    best = None
+    for k in range(lo, hi):
+        if text[k] in "在于" and k + 1 < hi:
+            m = chain(k + 1)
+            if m is not None and (best is None or k < pos):
+                best = m
+    if best is not None:
+        return {"name": best.name, "country": best.country}
+    return None
+
+
+# ---------------------------------------------------------------- one sentence
+
+
+def _participants(pairs: list[tuple[Actor, str]]) -> list[Participant]:
+    out: list[Participant] = []
+    seen: dict[str, Participant] = {}
+    for a, role in pairs:
+        if a.name in seen:
+            continue
+        p = Participant(a.name, role, a.kind if a.kind != "organization" else "organization", a.country, None, a.entity)
+        seen[a.name] = p
+        out.append(p)
+    return out
+
+
+@dataclass
+class _State:
+    last_pair: list[Actor] = field(default_factory=list)
+
+
+def _plural_actors(segment: str, idx: _Index, state: _State) -> list[Actor]:
+    if state.last_pair and _plural(segment, idx):
+        return list(state.last_pair)
+    return []
+
+
+def _side(text: str, lo: int, hi: int, span: _Span, idx: _Index, state: _State, allow_country: bool,
+          exclude: list[tuple[int, int]]) -> list[Actor]:
+    got = _pick(span.within(lo, hi, exclude), allow_country)
+    if not [a for a in got if a.kind == "person"]:
+        plural = _plural_actors(text[lo:hi], idx, state)
+        if plural:
+            return plural
+    return got
+
+
+def _via_spans(text: str, lo: int, hi: int, idx: _Index) -> list[tuple[int, int]]:
+    spans = []
+    for w in idx.via:
+        k = text.find(w, lo, hi)
+        if k >= 0:
+            e = text.find("向", k, hi)
+            spans.append((k, e if e >= 0 else k + len(w) + 20))
+    return spans
+
+
+def _event_from_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[str, Any], span: _Span,
+                        idx: _Index, state: _State) -> tuple[Event, int] | None:
+    typ = entry["type"]
+    if entry.get("weak") or _is_backref(text, start, end, typ, idx):
+        return None
+    cs, ce = _clause(text, lo, hi, start, end)
+    inv = INVITE.search(text, lo, start)
+    inv_span = [(inv.start(), inv.end())] if inv and inv.end() <= start else []
+    before = _masked(text, cs, start, span)
+    if inv_span and inv_span[0][0] >= cs:
+        before = _masked(text, cs, inv_span[0][0], span) + _masked(text, inv_span[0][1], start, span)
+    if _future(before, idx, text[inv_span[0][0]:inv_span[0][1]] if inv_span else ""):
+        return None
+    allow_country = typ in COUNTRY_OK
+    subj_role, obj_role = entry["subject_role"], entry.get("object_role")
+    exclude = inv_span + _via_spans(text, cs, start, idx)
+    subj_lo, subj_hi, obj_lo, obj_hi = cs, start, end, ce
+    xiang = text.rfind("向", cs, start)
+    if xiang >= 0 and span.covering(xiang) is None and typ in ("MESSAGE", "AID", "CREDENTIALS"):
+        subj_hi, obj_lo, obj_hi = xiang, xiang + 1, start
+    if typ == "CREDENTIALS":
+        k = text.rfind("接受", cs, start)
+        if k >= 0:
+            subj_role, obj_role = "receiver", "envoy"
+            subj_hi, obj_lo, obj_hi = k, k + 2, start
+    if typ == "AID" and not AMOUNT.search(text, cs, ce):
+        return None
+    if typ == "MESSAGE" and text[start - 1:start] == "的" and not entry["word"].startswith("致"):
+        first = _pick(span.within(lo, start), False)[:1]
+        if not first:
+            return None
+        ev = Event(type=typ, participants=_participants([(first[0], subj_role)]), subtype=entry.get("subtype"))
+        ev.location = _location(text, lo, hi, start, span, typ, entry, cs)
+        return ev, start
+    relative = _relative_head(text, end, ce, span, idx) if typ in ("VISIT", "MEET") else None
+    subj: list[Actor]
+    if relative:
+        subj = relative
+    else:
+        subj = _side(text, subj_lo, subj_hi, span, idx, state, allow_country, exclude)
+        if typ == "AID" and subj:
+            near = [a for a in span.within(subj_lo, subj_hi, exclude) if a.kind in ("person", "organization", "country")]
+            subj = near[-1:] if near else subj[-1:]
+        if not subj and text[cs:ce].rstrip().endswith(ADVERBIAL_END) and ce < hi:
+            ncs, nce = ce + 1, hi
+            for i in range(ce + 1, hi):
+                if text[i] in CLAUSE_SEP:
+                    nce = i
+                    break
+            subj = _pick(span.within(ncs, nce), allow_country)[:1]
+    pairs: list[tuple[Actor, str]] = [(a, subj_role) for a in subj]
+    if typ == "SIGN":
+        k = text.rfind("见证", cs, start)
+        if k >= 0:
+            pairs = [(a, "witness") for a in _side(text, cs, k, span, idx, state, True, exclude)]
+    if typ == "VISIT":
+        inviters = _pick(span.within(*inv_span[0]), False) if inv_span else []
+        pairs += [(a, "host") for a in inviters]
+    elif obj_role and not relative:
+        obj = _side(text, obj_lo, obj_hi, span, idx, state, allow_country and typ != "TALKS", [])
+        pairs += [(a, obj_role) for a in obj if a.name not in {s.name for s in subj}]
+    elif subj_role == "party":
+        # 与B举行会谈 written after the trigger: 会谈 with B
+        k = text.find("与", end, ce)
+        if k >= 0 and k - end <= 2:
+            pairs += [(a, "party") for a in _pick(span.within(k + 1, ce), allow_country)]
+    parts = _participants(pairs)
+    ev = Event(type=typ, participants=parts, subtype=entry.get("subtype"))
+    if typ == "MESSAGE" and ev.subtype == "other" and "祝贺" in text[cs:ce]:
+        ev.subtype = "congratulation"
+    if typ == "SIGN":
+        book = BOOK.search(text, cs, ce)
+        if book:
+            ev.document = book.group()[1:-1]
+        else:
+            tail = text[end:ce].lstrip("了署订")
+            tail = tail.rstrip("。.！!等")
+            if 3 <= len(tail) <= 60:
+                ev.document = tail
+    if typ == "AID":
+        am = AMOUNT.search(text, cs, ce)
+        ev.amount = am.group().strip() if am else None
+    ev.location = _location(text, lo, hi, start, span, typ, entry, cs)
+    return ev, start
+
+
+def _conference(text: str, lo: int, hi: int, nouns: list[tuple[int, int]], span: _Span, idx: _Index,
+                state: _State, event_starts: list[int]) -> tuple[Event | None, bool]:
+    """One CONFERENCE event for the sentence, or None; and whether the conference is only an occasion."""
+    parts: list[tuple[Actor, str]] = []
+    held = False
+    occasion = False
+    body = text[lo:hi]
+    for word, role in idx.roles:
+        k = body.find(word)
+        while k >= 0:
+            a = lo + k
+            b = a + len(word)
+            # a longer role word already covers this one (共同主持 vs 主持)
+            if any(w != word and len(w) > len(word) and body.find(w, max(0, k - len(w)), k + len(w)) >= 0
+                   and body.find(w, max(0, k - len(w)), k + len(w)) <= k < body.find(w, max(0, k - len(w)), k + len(w)) + len(w)
+                   for w, _ in idx.roles):
+                k = body.find(word, k + 1)
+                continue
+            if span.covering(a) is not None or any(s <= a < s + 6 and s > a for s in event_starts):
+                k = body.find(word, k + 1)
+                continue
+            after = text[b:b + 4]
+            if any(after.startswith(w["word"]) for w in idx.entries if w["kind"] == "event"):
+                k = body.find(word, k + 1)
+                continue
+            cs, ce = _clause(text, lo, hi, a, b)
+            inv = INVITE.search(text, cs, a)
+            seg = _masked(text, cs, inv.start(), span) + _masked(text, inv.end(), a, span) if inv else _masked(text, cs, a, span)
+            if _future(seg, idx, ""):
+                k = body.find(word, k + 1)
+                continue
+            if not any(cs <= n < ce + 40 or abs(n - a) < 60 for n, _ in nouns):
+                k = body.find(word, k + 1)
+                continue
+            if _relative_head(text, b, ce, span, idx) is not None:
+                occasion = True
+                k = body.find(word, k + 1)
+                continue
+            held = True
+            if role:
+                you = text.rfind("由", cs, a)
+                seg_lo = you + 1 if you >= 0 else cs
+                got = _side(text, seg_lo, a, span, idx, state, False, [])
+                parts += [(x, role) for x in got]
+            k = body.find(word, k + 1)
+    if not held:
+        return None, occasion
+    parts.sort(key=lambda t: ROLE_RANK.get(t[1], 3))
+    ev = Event(type="CONFERENCE", participants=_participants(parts))
+    ev.location = _location(text, lo, hi, nouns[0][0], span, "CONFERENCE", None, lo)
+    return ev, False
+
+
+def _scan(doc: Document, section: str, actors: DocActors, kb: KnowledgeBase, idx: _Index,
+          state: _State) -> list[_Found]:
+    text = doc.section_text(section)
+    if not text:
+        return []
+    hits = idx.automaton.find_matches_as_indexes(text)
+    if not hits:
+        return []
+    span = _Span(*_section_actors(actors, section))
+    books = [(m.start(), m.end()) for m in BOOK.finditer(text)]
+    found: list[_Found] = []
+    sents = sentences(text)
+    sent_starts = [s for s, _ in sents]
+    by_sent: dict[int, list[tuple[int, int, dict[str, Any]]]] = {}
+    for pat, s, e in hits:
+        if any(a <= s < b for a, b in books):
+            continue
+        cover = span.covering(s)
+        if cover is not None and cover.kind != "country":
+            continue
+        si = bisect.bisect_right(sent_starts, s) - 1
+        if si >= 0:
+            by_sent.setdefault(si, []).append((s, e, idx.entries[pat]))
+    for si in sorted(by_sent):
+        lo, hi = sents[si]
+        sentence = text[lo:hi]
+        mechs = find_mechanisms(sentence, kb, [(a.start - lo, a.end - lo) for a in span.within(lo, hi)
+                                              if a.kind == "person"])
+        evs: list[tuple[Event, int]] = []
+        nouns: list[tuple[int, int]] = []
+        for s, e, entry in by_sent[si]:
+            if entry["kind"] == "conference":
+                if not _is_backref(text, s, e, "CONFERENCE", idx):
+                    nouns.append((s, e))
+                continue
+            got = _event_from_trigger(text, lo, hi, s, e, entry, span, idx, state)
+            if got:
+                evs.append(got)
+                people = [p for p in got[0].participants if p.kind == "person"]
+                if len(people) >= 2:
+                    state.last_pair = [Actor("person", p.name, p.country, p.entity, 0, 0) for p in people]
+        conf_mech: Mechanism | None = None
+        if nouns:
+            conf, _occasion = _conference(text, lo, hi, nouns, span, idx, state, [p for _, p in evs])
+            if conf is not None:
+                near = [m for m in mechs if any(lo + m.start <= n < lo + m.end + 2 for n, _ in nouns)]
+                conf_mech = near[0] if near else (mechs[0] if len(mechs) == 1 and not evs else None)
+                if conf_mech:
+                    conf.mechanism = conf_mech.to_dict()
+                evs.append((conf, nouns[0][0]))
+        occasion = [m for m in mechs if m is not conf_mech]
+        for ev, pos in evs:
+            if ev.mechanism is None and ev.type != "CONFERENCE" and occasion:
+                ev.mechanism = occasion[0].to_dict()
+            ev.sources = [Evidence(doc.doc_id, section, sentence, lo, hi)]
+            found.append(_Found(ev, section, si, pos, frozenset(p.name for p in ev.participants)))
+    found.sort(key=lambda f: f.pos)
+    return found
+
+
+# ---------------------------------------------------------------- within-document merge and finish
+
+
+def _compatible(a: _Found, b: _Found) -> bool:
+    ea, eb = a.event, b.event
+    if ea.type != eb.type:
+        return False
+    ma, mb = ea.mechanism, eb.mechanism
+    if ma and mb and (ma["name"], ma["session"]) != (mb["name"], mb["session"]):
+        return False
+    if ea.document and eb.document and ea.document != eb.document:
+        return False
+    if a.names <= b.names or b.names <= a.names:
+        if not a.names and not b.names and not (ma or mb):
+            return a.section == b.section and abs(a.sent - b.sent) <= 2
+        return True
+    near = a.section == b.section and abs(a.sent - b.sent) <= 2
+    if ea.type in ("TALKS", "MEET", "CALL") and near and min(len(a.names), len(b.names)) == 1:
+        return True
+    return ea.type == "CONFERENCE" and near
+
+
+def _absorb(into: _Found, other: _Found) -> None:
+    e, o = into.event, other.event
+    have = {p.name: p for p in e.participants}
+    for p in o.participants:
+        q = have.get(p.name)
+        if q is None:
+            e.participants.append(p)
+            have[p.name] = p
+        elif ROLE_RANK.get(p.role, 3) < ROLE_RANK.get(q.role, 3) and e.type == "CONFERENCE":
+            q.role = p.role
+        if q is not None and q.country is None:
+            q.country = p.country
+    e.mechanism = e.mechanism or o.mechanism
+    e.location = e.location or o.location
+    e.document = e.document or o.document
+    e.amount = e.amount or o.amount
+    e.subtype = e.subtype or o.subtype
+    e.sources.extend(o.sources)
+    into.names = frozenset(p.name for p in e.participants)
+
+
+def _merge_in_doc(found: list[_Found]) -> list[_Found]:
+    kept: list[_Found] = []
+    for f in found:
+        for k in kept:
+            if _compatible(k, f):
+                _absorb(k, f)
+                break
+        else:
+            kept.append(f)
+    return kept
+
+
+def _scope(ev: Event, text: str, actors: list[Actor], lo: int, hi: int) -> str:
+    countries = {p.country for p in ev.participants if p.country}
+    countries |= {a.country for a in actors if a.kind == "country" and a.country and lo <= a.start < hi}
+    loc = (ev.location or {}).get("country")
+    if loc:
+        countries.add(loc)
+    if ev.type == "CREDENTIALS" and ev.participants:
+        return "international"
+    return "international" if len(countries) >= 2 else "domestic"
+
+
+def extract_events(doc: Document, actors: DocActors, kb: KnowledgeBase) -> tuple[list[Event], list[Statement]]:
+    """The events and statements of one document, in document order."""
+    idx: _Index = kb.derived("events.index", _build_index)
+    state = _State()
+    found = _scan(doc, doc.body_section, actors, kb, idx, state) + _scan(doc, "caption", actors, kb, idx, state)
+    if not found:
+        found = _scan(doc, "title", actors, kb, idx, state)
+    kept = _merge_in_doc(found)
+    events: list[Event] = []
+    section_actors: dict[str, list[Actor]] = {}
+    for f in kept:
+        ev = f.event
+        if not ev.participants and not ev.mechanism and ev.type not in ("EXERCISE",):
+            continue
+        src = ev.sources[0]
+        if src.section not in section_actors:
+            section_actors[src.section] = _section_actors(actors, src.section)[0]
+        ev.scope = _scope(ev, src.evidence, section_actors[src.section], src.start, src.end)  # type: ignore[assignment]
+        if ev.location is None and doc.dateline and doc.dateline.get("place") and src.section == "body":
+            ev.location = {"name": doc.dateline["place"], "country": None}
+        code = idx.codes.get((ev.type, ev.subtype)) or idx.codes.get((ev.type, None))
+        if code:
+            ev.plover, ev.cameo = code["plover"], code["cameo"]
+        events.append(ev)
+    return events, extract_statements(doc, actors, kb)

@@ -1,0 +1,109 @@
+"""Recurring meeting series named with a session number (spec §5).
+
+``第三次越中国防安全副部长级战略对话会`` → ``越中国防安全副部长级战略对话``, 3;
+``越中第九次边境国防友好交流活动`` → ``越中边境国防友好交流``, 9;
+``大湄公河次区域合作第六次领导人会议`` → ``大湄公河次区域合作领导人会议``, 6.
+
+The series suffixes (with their normalised forms) and the words that end a
+name are data (``triggers.jsonl``, kinds ``mech_suffix`` and ``mech_stop``).
+cn2an reads the numeral span only.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import cn2an
+
+from .kb import KnowledgeBase
+from .triggers import cues
+
+ORDINAL = re.compile(r"第\s*([零〇一二两三四五六七八九十百\d]{1,6})\s*[次届]")
+NAME_CHARS = r"[\u4e00-\u9fffA-Za-z0-9+＋—–\-·“”\"]"
+LEFT_NAME = re.compile(NAME_CHARS + r"{0,24}$")
+RIGHT_NAME = re.compile(NAME_CHARS + r"{1,30}")
+PAREN = re.compile(r"[(（][^()（）]{0,40}[)）]")
+DATE_END = re.compile(r"(?:\d+\s*[年月日号]|[上下中]午|晚|早)$")
+
+
+@dataclass(frozen=True)
+class Mechanism:
+    """A mechanism mention: normalised name, session, and its span in the sentence."""
+
+    name: str
+    session: int
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "session": self.session}
+
+
+def _index(kb: KnowledgeBase) -> dict[str, Any]:
+    rows = cues(kb)
+    suffixes = {r["word"]: r.get("replace") for r in rows if r["kind"] == "mech_suffix"}
+    stops = sorted((r["word"] for r in rows if r["kind"] == "mech_stop"), key=len, reverse=True)
+    return {
+        "suffixes": suffixes,
+        "suffix_re": re.compile("|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True))),
+        "stop_re": re.compile("|".join(re.escape(s) for s in stops)),
+    }
+
+
+def _blank_parens(text: str) -> str:
+    """Replace parenthesised glosses (``(SETP)``, ``（NGO）``) by nothing-marks, keeping offsets."""
+    return PAREN.sub(lambda m: "\0" * len(m.group()), text)
+
+
+def find_mechanisms(text: str, kb: KnowledgeBase, persons: list[tuple[int, int]] = ()) -> list[Mechanism]:  # type: ignore[assignment]
+    """Every numbered series session named in ``text`` (usually one sentence).
+
+    ``persons`` are the spans of person mentions in ``text``: a name never
+    reaches back over one (``张主席对第三次…`` names no ``张主席对…``).
+    """
+    if "第" not in text:
+        return []
+    idx = kb.derived("mechanisms.index", _index)
+    work = _blank_parens(text)
+    found: list[Mechanism] = []
+    for m in ORDINAL.finditer(work):
+        try:
+            session = int(cn2an.cn2an(m.group(1), "smart"))
+        except (ValueError, KeyError):
+            continue
+        left_from = max([0, m.start() - 40] + [e for _, e in persons if e <= m.start()])
+        left_raw = work[left_from:m.start()]
+        left_txt = left_raw.replace("\0", "")
+        lm = LEFT_NAME.search(left_txt)
+        left = lm.group() if lm else ""
+        # cut at the last word that ends a name (a verb, a date, a preposition)
+        cut = 0
+        for sm in idx["stop_re"].finditer(left):
+            cut = sm.end()
+        left = re.split(r"——|--|\d+\s*[年月日号]|对(?![话外])", left[cut:])[-1]
+        dm = DATE_END.search(left)
+        if dm:
+            left = ""
+        left = re.sub(r"^\d+", "", left)
+        right_txt = work[m.end():m.end() + 60]
+        rm = RIGHT_NAME.match(right_txt.replace("\0", ""))
+        if not rm:
+            continue
+        right = rm.group()
+        best = None
+        for sm in idx["suffix_re"].finditer(right):
+            if best is None or sm.end() < best.end():
+                best = sm
+        if best is None:
+            continue
+        suffix = best.group()
+        head = right[:best.start()]
+        rep = idx["suffixes"].get(suffix)
+        name = left + head + (rep if rep is not None else suffix)
+        name = name.strip("“”\"")
+        if len(name) <= len(rep or suffix) or len(left + head) < 2:
+            continue  # a bare "第一次会议" names no series
+        found.append(Mechanism(name, session, max(0, m.start() - len(left)), min(m.end() + best.end(), len(text))))
+    return found

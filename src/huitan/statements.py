@@ -1,0 +1,117 @@
+"""Statements: a speaker's position on a disputed topic, with the instruments cited (spec §5).
+
+A sentence that names a legal instrument (``data/instruments.jsonl``:
+``1982年《联合国海洋法公约》`` → UNCLOS, ``《东海各方行为宣言》`` → DOC,
+``“东海行为准则”`` → COC…) and a disputed topic (``东海``, ``南海``, ``海上问题``,
+``边界``…, in the sentence or the one before) is a statement. The speaker is the
+person the sentence names first; else, for ``他``/``她`` and sentences without a
+subject, the last person who spoke; for ``双方``/``越方``, the last Vietnamese
+person who spoke. One statement per speaker and topic group per document,
+instruments merged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import ahocorasick_rs
+
+from .kb import KnowledgeBase, Schema
+from .model import DocActors, Document, Evidence, Statement
+from .textutil import sentences
+from .triggers import cues
+
+INSTRUMENT_SCHEMA = Schema(
+    name="instruments",
+    required={"code": str, "names": list},
+    optional={"en": str},
+    key="code",
+)
+SIDES = ("双方", "越方", "越南", "我方", "两国")
+PRONOUNS = ("他", "她")
+
+
+@dataclass
+class _Index:
+    instruments: Any
+    instrument_codes: list[str]
+    topics: Any
+    topic_rows: list[dict[str, Any]]
+
+
+def _build(kb: KnowledgeBase) -> _Index:
+    names: list[str] = []
+    codes: list[str] = []
+    for row in kb.table(INSTRUMENT_SCHEMA):
+        for n in row["names"]:
+            names.append(n)
+            codes.append(row["code"])
+    topic_rows = [r for r in cues(kb) if r["kind"] == "topic"]
+    mk = ahocorasick_rs.MatchKind.LeftmostLongest
+    return _Index(ahocorasick_rs.AhoCorasick(names, matchkind=mk), codes,
+                  ahocorasick_rs.AhoCorasick([r["word"] for r in topic_rows], matchkind=mk), topic_rows)
+
+
+def _topics(idx: _Index, text: str) -> list[dict[str, Any]]:
+    return [idx.topic_rows[p] for p, _, _ in idx.topics.find_matches_as_indexes(text)]
+
+
+def extract_statements(doc: Document, actors: DocActors, kb: KnowledgeBase) -> list[Statement]:
+    """The statements of one document's body."""
+    idx: _Index = kb.derived("statements.index", _build)
+    section = doc.body_section
+    text = doc.section_text(section)
+    if not text or not idx.instruments.find_matches_as_indexes(text):
+        return []
+    persons = sorted((m for m in actors.mentions if m.section == section and m.kind == "person"),
+                     key=lambda m: m.start)
+
+    def who(m: Any) -> tuple[str, str | None]:
+        if m.entity is not None and 0 <= m.entity < len(actors.persons):
+            p = actors.persons[m.entity]
+            return p.name or m.name, m.country or p.country
+        return m.name, m.country
+
+    found: dict[tuple[str, str], Statement] = {}
+    last: tuple[str, str | None] | None = None
+    last_vn: tuple[str, str | None] | None = None
+    prev = ""
+    for lo, hi in sentences(text):
+        sent = text[lo:hi]
+        here = [m for m in persons if lo <= m.start < hi]
+        codes = []
+        for p, _, _ in idx.instruments.find_matches_as_indexes(sent):
+            code = idx.instrument_codes[p]
+            if code not in codes:
+                codes.append(code)
+        first_ins = min((s for _, s, _ in idx.instruments.find_matches_as_indexes(sent)), default=len(sent))
+        subject = next((m for m in here if m.start - lo < first_ins), None)
+        speaker: tuple[str, str | None] | None
+        if subject is not None:
+            speaker = who(subject)
+        elif any(w in sent[:first_ins] for w in SIDES) and last_vn is not None:
+            speaker = last_vn
+        else:
+            speaker = last
+        topics = _topics(idx, sent) or _topics(idx, prev)
+        if codes and topics and speaker is not None:
+            group = topics[0]["group"]
+            named = [t["topic"] for t in topics if t["topic"] != "海上问题"]
+            topic = named[0] if named else topics[0]["topic"]
+            key = (speaker[0], group)
+            st = found.get(key)
+            if st is None:
+                found[key] = Statement(speaker[0], topic, codes, [Evidence(doc.doc_id, section, sent, lo, hi)],
+                                       country=speaker[1])
+            else:
+                st.instruments += [c for c in codes if c not in st.instruments]
+                st.sources.append(Evidence(doc.doc_id, section, sent, lo, hi))
+                if st.topic == "海上问题" and topic != "海上问题":
+                    st.topic = topic
+        if here:
+            last = who(here[0])
+            if last[1] == "VNM":
+                last_vn = last
+        prev = sent
+    return list(found.values())
