@@ -26,8 +26,9 @@ from huitan.model import DocActors, Document, Mention, Person
 
 # Characters that end a position chain (the enumeration comma 、 joins positions).
 HARD_STOP = frozenset("，,。；;：:！？!?\n“”\"'‘’《》<>【】[]（）()\u3000 \t—-–|")
-DOT_NAME_RE = re.compile(rf"[{CJK}]+(?:\s?[·•‧・．]\s?[{CJK}]+)+")
+DOT_NAME_RE = re.compile(rf"[{CJK}]+(?:\s?[·•‧・．\-－‐]\s?[{CJK}]+)+")
 DOTS = "·•‧・．"
+NAME_SEPS = DOTS + "-－‐"
 LATIN_ALIAS_RE = re.compile(r"\s?[（(]\s?([A-Za-zÀ-ỹ][A-Za-zÀ-ỹ .'’\-–]{1,60}?)\s?[)）]")
 # what may follow a name: rank, title, honorific, a boundary word, a plural back-reference
 END_KINDS = frozenset({"boundary", "title", "rank", "honorific", "backref", "org_word"})
@@ -68,8 +69,13 @@ def _ends_name(text: str, ti: TokenIndex, i: int) -> bool:
 
 
 def _clean_candidate(ti: TokenIndex, a: int, b: int) -> bool:
-    """No title, boundary, rank or country word starts inside ``[a, b)``."""
-    return not ti.any_start_in(a, b, INNER_KINDS | {"country", "modifier"})
+    """No title, boundary, rank or country word starts inside ``[a, b)`` (a one-character boundary word
+    may: ``再``, ``之`` also write names)."""
+    for t in ti.starting_in(a, b):
+        if t.kind in INNER_KINDS or t.kind in ("country", "modifier"):
+            if t.start == a or len(t.word) > 1 or t.kind != "boundary":
+                return False
+    return True
 
 
 def _plausible(lex: Lexicon, name: str) -> bool:
@@ -127,8 +133,8 @@ def _dot_names(text: str, ti: TokenIndex, a: int, b: int) -> list[tuple[int, int
     out = []
     for x, y in zip(cuts[::2], cuts[1::2], strict=False):
         piece = text[x:y]
-        dots = [i for i, c in enumerate(piece) if c in DOTS]
-        if not dots or dots[0] == 0 or dots[-1] >= len(piece) - 1 or not CJK_RE.match(piece[-1]):
+        dots = [i for i, c in enumerate(piece) if c in NAME_SEPS]
+        if not any(c in DOTS for c in piece) or dots[0] == 0 or dots[-1] >= len(piece) - 1 or not CJK_RE.match(piece[-1]):
             continue
         if dots[0] > 4:  # a long first part carries words before the name: keep its last word
             words = rjieba.cut(piece[: dots[0]])

@@ -68,8 +68,14 @@ def orgs_and_places(text: str, section: str, lex: Lexicon, ti: TokenIndex, names
         if t.start < skip_to or in_name(t.start):
             continue
         if t.kind == "place":
-            out.append(Mention(kind="place", name=t.word, text=t.word, section=section, start=t.start,
-                               end=t.end, country=t.country))
+            end = _org_end(text, ti, lex, t.start, t.end, names)
+            if end > t.end:
+                out.append(Mention(kind="organization", name=text[t.start:end], text=text[t.start:end],
+                                   section=section, start=t.start, end=end, country=t.country))
+                skip_to = end
+            else:
+                out.append(Mention(kind="place", name=t.word, text=t.word, section=section, start=t.start,
+                                   end=t.end, country=t.country))
         elif t.kind in ("country", "org"):
             end = _org_end(text, ti, lex, t.start, t.end, names)
             if end > t.end or t.kind == "org" or t.word in lex.prefixes:

@@ -82,7 +82,7 @@ PLACE_SCHEMA = Schema(
 )
 
 # Token kinds, in the order a word's kind is chosen when several tables list it.
-PRIORITY = ("rank", "title", "org_word", "honorific", "backref", "modifier", "country", "org", "place",
+PRIORITY = ("rank", "title", "place", "org_word", "honorific", "backref", "modifier", "country", "org",
             "person", "boundary")
 CJK = "\u3400-\u9fff\uf900-\ufaff"
 CJK_RE = re.compile(f"[{CJK}]")
@@ -218,6 +218,12 @@ class TokenIndex:
                 return True
             i += 1
         return False
+
+    def starting_in(self, a: int, b: int) -> list[Token]:
+        """Tokens starting in ``[a, b)``."""
+        i = bisect_left(self.starts, a)
+        j = bisect_left(self.starts, b)
+        return self.tokens[i:j]
 
     def within(self, a: int, b: int) -> list[Token]:
         """Tokens lying entirely in ``[a, b)``."""
