@@ -21,6 +21,7 @@ attending (``举行``, ``共同主持``, ``出席``).
 from __future__ import annotations
 
 import bisect
+import copy
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,7 +35,7 @@ from .statements import extract_statements
 from .textutil import sentences
 from .triggers import cues, words
 
-CLAUSE_SEP = "，,；;：:"
+CLAUSE_SEP = "，,；;"
 HARD_SEP = "；;"
 CONJ_START = ("与", "同", "和", "并与", "并同", "及", "以及", "跟")
 BOOK = re.compile(r"《[^《》]{1,120}》")
@@ -87,12 +88,15 @@ class _Index:
     delegation: list[str]
     via: list[str]
     intl: list[str]
+    welcome: list[str]
+    naval: list[str]
+    sentence_future: list[str]
     codes: dict[tuple[str, str | None], dict[str, Any]]
 
 
 def _build_index(kb: KnowledgeBase) -> _Index:
     rows = cues(kb)
-    entries = [r for r in rows if r["kind"] in ("event", "conference")]
+    entries = [r for r in rows if r["kind"] in ("event", "conference", "role")]
     automaton = ahocorasick_rs.AhoCorasick([r["word"] for r in entries],
                                            matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
     backref: dict[str, set[str | None]] = {}
@@ -102,7 +106,9 @@ def _build_index(kb: KnowledgeBase) -> _Index:
     roles = sorted(((r["word"], r.get("role")) for r in rows if r["kind"] == "role"), key=lambda t: -len(t[0]))
     codes = {(c["type"], c.get("subtype")): c for c in kb.table(CODE_SCHEMA)}
     return _Index(automaton, entries, roles, backref, words(kb, "before"), words(kb, "future"),
-                  words(kb, "plural"), words(kb, "delegation"), words(kb, "via"), words(kb, "intl_cue"), codes)
+                  words(kb, "plural"), words(kb, "delegation"), words(kb, "via"), words(kb, "intl_cue"),
+                  words(kb, "welcome"), words(kb, "naval"),
+                  sorted({r["word"] for r in rows if r["kind"] == "future" and r.get("group") == "sentence"}), codes)
 
 
 # ---------------------------------------------------------------- actors of a section
@@ -262,6 +268,14 @@ def _relative_head(text: str, end: int, ce: int, span: _Span, idx: _Index) -> li
     return None
 
 
+def _conjunction(text: str, lo: int, hi: int, span: _Span) -> int | None:
+    """Offset of the first 与/同/和 outside actor mentions in [lo, hi), if any."""
+    for k in range(lo, hi):
+        if text[k] in "与同和跟" and span.covering(k) is None:
+            return k
+    return None
+
+
 def _plural(segment: str, idx: _Index) -> bool:
     return any(w in segment for w in idx.plural)
 
@@ -323,6 +337,7 @@ def _participants(pairs: list[tuple[Actor, str]]) -> list[Participant]:
 @dataclass
 class _State:
     last_pair: list[Actor] = field(default_factory=list)
+    last_conf: tuple[Event, str, int] | None = None
 
 
 def _plural_actors(segment: str, idx: _Index, state: _State) -> list[Actor]:
@@ -352,7 +367,29 @@ def _via_spans(text: str, lo: int, hi: int, idx: _Index) -> list[tuple[int, int]
 
 
 def _event_from_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[str, Any], span: _Span,
-                        idx: _Index, state: _State) -> tuple[Event, int] | None:
+                        idx: _Index, state: _State) -> list[tuple[Event, int]]:
+    """The events one trigger states (several for ``分别`` or several senders), or none."""
+    got = _one_trigger(text, lo, hi, start, end, entry, span, idx, state)
+    if got is None:
+        return []
+    ev, pos = got
+    split_role = {"MEET": "guest", "MESSAGE": "sender"}.get(ev.type)
+    if split_role is None:
+        return [got]
+    people = [p for p in ev.participants if p.role == split_role and p.kind == "person"]
+    cs, ce = _clause(text, lo, hi, start, end)
+    if len(people) < 2 or (ev.type == "MEET" and "分别" not in text[cs:ce]):
+        return [got]
+    out = []
+    for p in people:
+        one = copy.copy(ev)
+        one.participants = [q for q in ev.participants if q.role != split_role or q is p]
+        out.append((one, pos))
+    return out
+
+
+def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[str, Any], span: _Span,
+                 idx: _Index, state: _State) -> tuple[Event, int] | None:
     typ = entry["type"]
     if entry.get("weak") or _is_backref(text, start, end, typ, idx):
         return None
@@ -363,6 +400,8 @@ def _event_from_trigger(text: str, lo: int, hi: int, start: int, end: int, entry
     if inv_span and inv_span[0][0] >= cs:
         before = _masked(text, cs, inv_span[0][0], span) + _masked(text, inv_span[0][1], start, span)
     if _future(before, idx, text[inv_span[0][0]:inv_span[0][1]] if inv_span else ""):
+        return None
+    if cs > lo and _has_any(_masked(text, lo, cs, span), idx.sentence_future):
         return None
     allow_country = typ in COUNTRY_OK
     subj_role, obj_role = entry["subject_role"], entry.get("object_role")
@@ -385,7 +424,7 @@ def _event_from_trigger(text: str, lo: int, hi: int, start: int, end: int, entry
         ev = Event(type=typ, participants=_participants([(first[0], subj_role)]), subtype=entry.get("subtype"))
         ev.location = _location(text, lo, hi, start, span, typ, entry, cs)
         return ev, start
-    relative = _relative_head(text, end, ce, span, idx) if typ in ("VISIT", "MEET") else None
+    relative = _relative_head(text, end, ce, span, idx) if typ == "VISIT" else None
     subj: list[Actor]
     if relative:
         subj = relative
@@ -402,6 +441,18 @@ def _event_from_trigger(text: str, lo: int, hi: int, start: int, end: int, entry
                     break
             subj = _pick(span.within(ncs, nce), allow_country)[:1]
     pairs: list[tuple[Actor, str]] = [(a, subj_role) for a in subj]
+    if typ == "VISIT" and not relative:
+        for w in idx.welcome:
+            k = text.rfind(w, cs, start)
+            if k >= 0 and span.covering(k) is None:
+                hosts = _pick(span.within(cs, k, exclude), False) or _pick(span.within(lo, cs, exclude), False)[:1]
+                pairs = [(a, "host") for a in hosts]
+                pairs += [(a, "visitor") for a in _side(text, k + len(w), start, span, idx, state, False, exclude)]
+                break
+    if typ == "MEET" and subj_role == "host" and len(subj) >= 2:
+        k = _conjunction(text, subj[0].end, subj_hi, span)
+        if k is not None:
+            pairs = [(a, "host" if a.start < k else "guest") for a in subj]
     if typ == "SIGN":
         k = text.rfind("见证", cs, start)
         if k >= 0:
@@ -418,6 +469,11 @@ def _event_from_trigger(text: str, lo: int, hi: int, start: int, end: int, entry
         if k >= 0 and k - end <= 2:
             pairs += [(a, "party") for a in _pick(span.within(k + 1, ce), allow_country)]
     parts = _participants(pairs)
+    if typ == "VISIT" and not any(p.kind == "person" and p.role == "visitor" for p in parts) \
+            and _has_any(text[cs:ce], idx.naval):
+        typ = "EXERCISE"
+        for p in parts:
+            p.role = "party"
     ev = Event(type=typ, participants=parts, subtype=entry.get("subtype"))
     if typ == "MESSAGE" and ev.subtype == "other" and "祝贺" in text[cs:ce]:
         ev.subtype = "congratulation"
@@ -438,7 +494,7 @@ def _event_from_trigger(text: str, lo: int, hi: int, start: int, end: int, entry
 
 
 def _conference(text: str, lo: int, hi: int, nouns: list[tuple[int, int]], span: _Span, idx: _Index,
-                state: _State, event_starts: list[int]) -> tuple[Event | None, bool]:
+                state: _State, event_starts: list[int], anywhere: bool = False) -> tuple[Event | None, bool]:
     """One CONFERENCE event for the sentence, or None; and whether the conference is only an occasion."""
     parts: list[tuple[Actor, str]] = []
     held = False
@@ -468,7 +524,7 @@ def _conference(text: str, lo: int, hi: int, nouns: list[tuple[int, int]], span:
             if _future(seg, idx, ""):
                 k = body.find(word, k + 1)
                 continue
-            if not any(cs <= n < ce + 40 or abs(n - a) < 60 for n, _ in nouns):
+            if not anywhere and not any(cs <= n < ce + 40 or abs(n - a) < 60 for n, _ in nouns):
                 k = body.find(word, k + 1)
                 continue
             if _relative_head(text, b, ce, span, idx) is not None:
@@ -520,18 +576,28 @@ def _scan(doc: Document, section: str, actors: DocActors, kb: KnowledgeBase, idx
                                               if a.kind == "person"])
         evs: list[tuple[Event, int]] = []
         nouns: list[tuple[int, int]] = []
+        roles_here = False
         for s, e, entry in by_sent[si]:
             if entry["kind"] == "conference":
                 if not _is_backref(text, s, e, "CONFERENCE", idx):
                     nouns.append((s, e))
                 continue
-            got = _event_from_trigger(text, lo, hi, s, e, entry, span, idx, state)
-            if got:
+            if entry["kind"] == "role":
+                roles_here = True
+                continue
+            for got in _event_from_trigger(text, lo, hi, s, e, entry, span, idx, state):
                 evs.append(got)
                 people = [p for p in got[0].participants if p.kind == "person"]
                 if len(people) >= 2:
                     state.last_pair = [Actor("person", p.name, p.country, p.entity, 0, 0) for p in people]
         conf_mech: Mechanism | None = None
+        if roles_here and not nouns and state.last_conf is not None and state.last_conf[1] == section \
+                and si - state.last_conf[2] <= 3:
+            more, _ = _conference(text, lo, hi, [(lo, lo)], span, idx, state, [p for _, p in evs], anywhere=True)
+            if more is not None:
+                target = state.last_conf[0]
+                have = {p.name for p in target.participants}
+                target.participants += [p for p in more.participants if p.name not in have]
         if nouns:
             conf, _occasion = _conference(text, lo, hi, nouns, span, idx, state, [p for _, p in evs])
             if conf is not None:
@@ -540,6 +606,7 @@ def _scan(doc: Document, section: str, actors: DocActors, kb: KnowledgeBase, idx
                 if conf_mech:
                     conf.mechanism = conf_mech.to_dict()
                 evs.append((conf, nouns[0][0]))
+                state.last_conf = (conf, section, si)
         occasion = [m for m in mechs if m is not conf_mech]
         for ev, pos in evs:
             if ev.mechanism is None and ev.type != "CONFERENCE" and occasion:
@@ -566,16 +633,28 @@ def _compatible(a: _Found, b: _Found) -> bool:
         if not a.names and not b.names and not (ma or mb):
             return a.section == b.section and abs(a.sent - b.sent) <= 2
         return True
+    if _orgs_within(ea, eb) or _orgs_within(eb, ea):
+        return True
     near = a.section == b.section and abs(a.sent - b.sent) <= 2
     if ea.type in ("TALKS", "MEET", "CALL") and near and min(len(a.names), len(b.names)) == 1:
         return True
     return ea.type == "CONFERENCE" and near
 
 
+def _orgs_within(a: Event, b: Event) -> bool:
+    """Every participant of ``a`` is an organisation of a country that ``b``'s persons come from."""
+    if not a.participants or any(p.kind != "organization" for p in a.participants):
+        return False
+    countries = {p.country for p in b.participants if p.kind == "person" and p.country}
+    return all(p.country in countries for p in a.participants)
+
+
 def _absorb(into: _Found, other: _Found) -> None:
     e, o = into.event, other.event
+    if _orgs_within(e, o):
+        e.participants = list(o.participants)
     have = {p.name: p for p in e.participants}
-    for p in o.participants:
+    for p in ([] if _orgs_within(o, e) else o.participants):
         q = have.get(p.name)
         if q is None:
             e.participants.append(p)
@@ -613,6 +692,8 @@ def _scope(ev: Event, text: str, actors: list[Actor], lo: int, hi: int) -> str:
         countries.add(loc)
     if ev.type == "CREDENTIALS" and ev.participants:
         return "international"
+    if not ev.participants:
+        return "domestic"
     return "international" if len(countries) >= 2 else "domestic"
 
 
@@ -628,6 +709,8 @@ def extract_events(doc: Document, actors: DocActors, kb: KnowledgeBase) -> tuple
     section_actors: dict[str, list[Actor]] = {}
     for f in kept:
         ev = f.event
+        people = {(p.role, p.country) for p in ev.participants if p.kind == "person" and p.country}
+        ev.participants = [p for p in ev.participants if p.kind == "person" or (p.role, p.country) not in people]
         if not ev.participants and not ev.mechanism and ev.type not in ("EXERCISE",):
             continue
         src = ev.sources[0]

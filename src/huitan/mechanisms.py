@@ -75,7 +75,7 @@ def find_mechanisms(text: str, kb: KnowledgeBase, persons: list[tuple[int, int]]
             continue
         left_from = max([0, m.start() - 40] + [e for _, e in persons if e <= m.start()])
         left_raw = work[left_from:m.start()]
-        left_txt = left_raw.replace("\0", "")
+        left_txt = left_raw.rstrip("\0").split("\0")[-1]
         lm = LEFT_NAME.search(left_txt)
         left = lm.group() if lm else ""
         # cut at the last word that ends a name (a verb, a date, a preposition)
@@ -86,7 +86,7 @@ def find_mechanisms(text: str, kb: KnowledgeBase, persons: list[tuple[int, int]]
         dm = DATE_END.search(left)
         if dm:
             left = ""
-        left = re.sub(r"^\d+", "", left)
+        left = re.sub(r"^[\d年月日号]+", "", left)
         right_txt = work[m.end():m.end() + 60]
         rm = RIGHT_NAME.match(right_txt.replace("\0", ""))
         if not rm:
