@@ -88,6 +88,9 @@ class _Index:
     delegation: list[str]
     via: list[str]
     intl: list[str]
+    event_words: list[str]
+    event_set: frozenset[str]
+    event_lens: tuple[int, ...]
     welcome: list[str]
     naval: list[str]
     sentence_future: list[str]
@@ -105,8 +108,10 @@ def _build_index(kb: KnowledgeBase) -> _Index:
             backref.setdefault(r["word"], set()).add(r.get("type"))
     roles = sorted(((r["word"], r.get("role")) for r in rows if r["kind"] == "role"), key=lambda t: -len(t[0]))
     codes = {(c["type"], c.get("subtype")): c for c in kb.table(CODE_SCHEMA)}
+    ev_words = sorted({r["word"] for r in entries if r["kind"] == "event"}, key=len, reverse=True)
     return _Index(automaton, entries, roles, backref, words(kb, "before"), words(kb, "future"),
                   words(kb, "plural"), words(kb, "delegation"), words(kb, "via"), words(kb, "intl_cue"),
+                  ev_words, frozenset(ev_words), tuple(sorted({len(w) for w in ev_words})),
                   words(kb, "welcome"), words(kb, "naval"),
                   sorted({r["word"] for r in rows if r["kind"] == "future" and r.get("group") == "sentence"}), codes)
 
@@ -122,9 +127,12 @@ def _section_actors(actors: DocActors, section: str) -> tuple[list[Actor], list[
     out: list[Actor] = []
 
     def inside(m: Mention, others: list[Mention]) -> bool:
-        return any(o is not m and o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
-                   or (o is not m and o.start < m.end and m.start < o.end and o.kind == "person")
-                   for o in others)
+        for o in others:
+            if o is m or o.start >= m.end or m.start >= o.end:
+                continue
+            if o.kind == "person" or (o.start <= m.start and m.end <= o.end and o.end - o.start > m.end - m.start):
+                return True
+        return False
 
     for m in ms:
         if m.kind == "person":
@@ -224,9 +232,9 @@ def _has_any(text: str, ws: list[str]) -> bool:
 
 
 def _is_backref(text: str, start: int, end: int, typ: str, idx: _Index) -> bool:
-    after = text[end:end + 3]
-    for w, types in idx.backref.items():
-        if after.startswith(w) and (None in types or typ in types):
+    for n in (1, 2, 3):
+        types = idx.backref.get(text[end:end + n])
+        if types and (None in types or typ in types):
             return True
     before = text[max(0, start - 2):start]
     return any(before.endswith(w) for w in idx.before)
@@ -262,8 +270,9 @@ def _relative_head(text: str, end: int, ce: int, span: _Span, idx: _Index) -> li
         head_end = ce
         head = span.within(qa + 1, head_end)
         tail = text[qa + 1:ce]
-        if head or any(tail.startswith(w) or w in tail[:12] for w in idx.delegation):
-            return _pick(head, False)
+        picked = _pick(head, False)
+        if picked or any(tail.startswith(w) or w in tail[:12] for w in idx.delegation):
+            return picked
         q = seg.find("的", q + 1)
     return None
 
@@ -493,68 +502,52 @@ def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[
     return ev, start
 
 
-def _conference(text: str, lo: int, hi: int, nouns: list[tuple[int, int]], span: _Span, idx: _Index,
-                state: _State, event_starts: list[int], anywhere: bool = False) -> tuple[Event | None, bool]:
-    """One CONFERENCE event for the sentence, or None; and whether the conference is only an occasion."""
+def _conference(text: str, lo: int, hi: int, nouns: list[tuple[int, int]], roles: list[tuple[int, int, str | None]],
+                span: _Span, idx: _Index, state: _State, anywhere: bool = False) -> Event | None:
+    """One CONFERENCE event for the sentence from its verbs of holding or attending, or None.
+
+    ``roles`` are the role-verb hits of the sentence (start, end, role). A verb in
+    a relative clause (``赴越出席…对话会的代表团``) names only the occasion of
+    another event and makes no conference of its own.
+    """
     parts: list[tuple[Actor, str]] = []
     held = False
-    occasion = False
-    body = text[lo:hi]
-    for word, role in idx.roles:
-        k = body.find(word)
-        while k >= 0:
-            a = lo + k
-            b = a + len(word)
-            # a longer role word already covers this one (共同主持 vs 主持)
-            if any(w != word and len(w) > len(word) and body.find(w, max(0, k - len(w)), k + len(w)) >= 0
-                   and body.find(w, max(0, k - len(w)), k + len(w)) <= k < body.find(w, max(0, k - len(w)), k + len(w)) + len(w)
-                   for w, _ in idx.roles):
-                k = body.find(word, k + 1)
-                continue
-            if span.covering(a) is not None or any(s <= a < s + 6 and s > a for s in event_starts):
-                k = body.find(word, k + 1)
-                continue
-            after = text[b:b + 4]
-            if any(after.startswith(w["word"]) for w in idx.entries if w["kind"] == "event"):
-                k = body.find(word, k + 1)
-                continue
-            cs, ce = _clause(text, lo, hi, a, b)
-            inv = INVITE.search(text, cs, a)
-            seg = _masked(text, cs, inv.start(), span) + _masked(text, inv.end(), a, span) if inv else _masked(text, cs, a, span)
-            if _future(seg, idx, ""):
-                k = body.find(word, k + 1)
-                continue
-            if not anywhere and not any(cs <= n < ce + 40 or abs(n - a) < 60 for n, _ in nouns):
-                k = body.find(word, k + 1)
-                continue
-            if _relative_head(text, b, ce, span, idx) is not None:
-                occasion = True
-                k = body.find(word, k + 1)
-                continue
-            held = True
-            if role:
-                you = text.rfind("由", cs, a)
-                seg_lo = you + 1 if you >= 0 else cs
-                got = _side(text, seg_lo, a, span, idx, state, False, [])
-                parts += [(x, role) for x in got]
-            k = body.find(word, k + 1)
+    for a, b, role in roles:
+        if any(text[b:b + n] in idx.event_set for n in idx.event_lens):
+            continue  # 主持会谈: the verb belongs to another event
+        cs, ce = _clause(text, lo, hi, a, b)
+        inv = INVITE.search(text, cs, a)
+        seg = _masked(text, cs, inv.start(), span) + _masked(text, inv.end(), a, span) if inv else _masked(text, cs, a, span)
+        if _future(seg, idx, ""):
+            continue
+        if not anywhere and not any(cs <= n < ce + 40 or abs(n - a) < 60 for n, _ in nouns):
+            continue
+        if _relative_head(text, b, ce, span, idx) is not None:
+            continue
+        held = True
+        if role:
+            you = text.rfind("由", cs, a)
+            got = _side(text, you + 1 if you >= 0 else cs, a, span, idx, state, False, [])
+            parts += [(x, role) for x in got]
     if not held:
-        return None, occasion
+        return None
     parts.sort(key=lambda t: ROLE_RANK.get(t[1], 3))
     ev = Event(type="CONFERENCE", participants=_participants(parts))
     ev.location = _location(text, lo, hi, nouns[0][0], span, "CONFERENCE", None, lo)
-    return ev, False
+    return ev
 
 
 def _scan(doc: Document, section: str, actors: DocActors, kb: KnowledgeBase, idx: _Index,
-          state: _State) -> list[_Found]:
+          state: _State, cache: dict[str, tuple[list[Actor], list[Mention]]]) -> list[_Found]:
     text = doc.section_text(section)
     if not text:
         return []
     hits = idx.automaton.find_matches_as_indexes(text)
     if not hits:
         return []
-    span = _Span(*_section_actors(actors, section))
+    if section not in cache:
+        cache[section] = _section_actors(actors, section)
+    span = _Span(*cache[section])
     books = [(m.start(), m.end()) for m in BOOK.finditer(text)]
     found: list[_Found] = []
     sents = sentences(text)
@@ -576,14 +569,15 @@ def _scan(doc: Document, section: str, actors: DocActors, kb: KnowledgeBase, idx
                                               if a.kind == "person"])
         evs: list[tuple[Event, int]] = []
         nouns: list[tuple[int, int]] = []
-        roles_here = False
+        roles: list[tuple[int, int, str | None]] = []
         for s, e, entry in by_sent[si]:
             if entry["kind"] == "conference":
                 if not _is_backref(text, s, e, "CONFERENCE", idx):
                     nouns.append((s, e))
                 continue
             if entry["kind"] == "role":
-                roles_here = True
+                if span.covering(s) is None:
+                    roles.append((s, e, entry.get("role")))
                 continue
             for got in _event_from_trigger(text, lo, hi, s, e, entry, span, idx, state):
                 evs.append(got)
@@ -591,15 +585,15 @@ def _scan(doc: Document, section: str, actors: DocActors, kb: KnowledgeBase, idx
                 if len(people) >= 2:
                     state.last_pair = [Actor("person", p.name, p.country, p.entity, 0, 0) for p in people]
         conf_mech: Mechanism | None = None
-        if roles_here and not nouns and state.last_conf is not None and state.last_conf[1] == section \
+        if roles and not nouns and state.last_conf is not None and state.last_conf[1] == section \
                 and si - state.last_conf[2] <= 3:
-            more, _ = _conference(text, lo, hi, [(lo, lo)], span, idx, state, [p for _, p in evs], anywhere=True)
+            more = _conference(text, lo, hi, [(lo, lo)], roles, span, idx, state, anywhere=True)
             if more is not None:
                 target = state.last_conf[0]
                 have = {p.name for p in target.participants}
                 target.participants += [p for p in more.participants if p.name not in have]
         if nouns:
-            conf, _occasion = _conference(text, lo, hi, nouns, span, idx, state, [p for _, p in evs])
+            conf = _conference(text, lo, hi, nouns, roles, span, idx, state)
             if conf is not None:
                 near = [m for m in mechs if any(lo + m.start <= n < lo + m.end + 2 for n, _ in nouns)]
                 conf_mech = near[0] if near else (mechs[0] if len(mechs) == 1 and not evs else None)
@@ -701,12 +695,12 @@ def extract_events(doc: Document, actors: DocActors, kb: KnowledgeBase) -> tuple
     """The events and statements of one document, in document order."""
     idx: _Index = kb.derived("events.index", _build_index)
     state = _State()
-    found = _scan(doc, doc.body_section, actors, kb, idx, state) + _scan(doc, "caption", actors, kb, idx, state)
+    cache: dict[str, tuple[list[Actor], list[Mention]]] = {}
+    found = _scan(doc, doc.body_section, actors, kb, idx, state, cache) + _scan(doc, "caption", actors, kb, idx, state, cache)
     if not found:
-        found = _scan(doc, "title", actors, kb, idx, state)
+        found = _scan(doc, "title", actors, kb, idx, state, cache)
     kept = _merge_in_doc(found)
     events: list[Event] = []
-    section_actors: dict[str, list[Actor]] = {}
     for f in kept:
         ev = f.event
         people = {(p.role, p.country) for p in ev.participants if p.kind == "person" and p.country}
@@ -714,9 +708,9 @@ def extract_events(doc: Document, actors: DocActors, kb: KnowledgeBase) -> tuple
         if not ev.participants and not ev.mechanism and ev.type not in ("EXERCISE",):
             continue
         src = ev.sources[0]
-        if src.section not in section_actors:
-            section_actors[src.section] = _section_actors(actors, src.section)[0]
-        ev.scope = _scope(ev, src.evidence, section_actors[src.section], src.start, src.end)  # type: ignore[assignment]
+        if src.section not in cache:
+            cache[src.section] = _section_actors(actors, src.section)
+        ev.scope = _scope(ev, src.evidence, cache[src.section][0], src.start, src.end)  # type: ignore[assignment]
         if ev.location is None and doc.dateline and doc.dateline.get("place") and src.section == "body":
             ev.location = {"name": doc.dateline["place"], "country": None}
         code = idx.codes.get((ev.type, ev.subtype)) or idx.codes.get((ev.type, None))

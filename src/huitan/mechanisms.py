@@ -47,7 +47,6 @@ def _index(kb: KnowledgeBase) -> dict[str, Any]:
     stops = sorted((r["word"] for r in rows if r["kind"] == "mech_stop"), key=len, reverse=True)
     return {
         "suffixes": suffixes,
-        "suffix_re": re.compile("|".join(re.escape(s) for s in sorted(suffixes, key=len, reverse=True))),
         "stop_re": re.compile("|".join(re.escape(s) for s in stops)),
     }
 
@@ -93,8 +92,12 @@ def find_mechanisms(text: str, kb: KnowledgeBase, persons: list[tuple[int, int]]
             continue
         right = rm.group()
         best = None
-        for sm in idx["suffix_re"].finditer(right):
-            if best is None or sm.end() < best.end():
+        matches = [m2 for suf in idx["suffixes"] for m2 in re.finditer(re.escape(suf), right)]
+        for sm in matches:
+            if best is None or sm.end() < best.end() or (sm.end() == best.end() and sm.start() < best.start()):
+                best = sm
+        for sm in matches:  # 扩大会议: 会议 overlaps 大会 and completes the name
+            if best is not None and sm.start() < best.end() < sm.end():
                 best = sm
         if best is None:
             continue

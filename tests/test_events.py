@@ -1,0 +1,288 @@
+"""Event extraction on hand-written sentences (own words; real officeholders), run through the real actors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from huitan.actors import extract_actors
+from huitan.events import extract_events
+from huitan.kb import KnowledgeBase
+from huitan.mechanisms import find_mechanisms
+from huitan.model import Document
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    return KnowledgeBase()
+
+
+def run(kb: KnowledgeBase, body: str, title: str = "测试标题", kind: str = "article", captions: tuple[str, ...] = ()):
+    doc = Document(doc_id="t", kind=kind, title=title, lead=body.split("\n")[0], body=body.split("\n"),
+                   captions=list(captions))
+    actors = extract_actors(doc, kb)
+    return extract_events(doc, actors, kb)
+
+
+def roles(ev) -> dict[str, str]:
+    return {p.name: p.role for p in ev.participants}
+
+
+# (sentence, type, {participant: role}) — each a positive case; the roles must match exactly
+CASES = [
+    # MEET
+    ("5月6日上午，越南国家主席梁强在河内会见了到访的老挝国会主席赛宋蓬·丰威汉。", "MEET",
+     {"梁强": "host", "赛宋蓬·丰威汉": "guest"}),
+    ("越南政府总理范明政在政府总部接见了中国驻越南大使何炜。", "MEET", {"范明政": "host", "何炜": "guest"}),
+    ("越共中央总书记苏林会见了由老挝人民革命党中央总书记通伦·西苏里率领的老挝党政代表团。", "MEET",
+     {"苏林": "host", "通伦·西苏里": "guest"}),
+    ("中国驻越南大使何炜礼节性拜访了越南国防部部长潘文江大将。", "MEET", {"潘文江": "host", "何炜": "guest"}),
+    ("老挝国防部部长占沙蒙·占娘拉上将拜会了越南国家主席梁强。", "MEET", {"梁强": "host", "占沙蒙·占娘拉": "guest"}),
+    ("越南国会主席陈青敏亲切接见了柬埔寨国会主席昆索达莉。", "MEET", {"陈青敏": "host", "昆索达莉": "guest"}),
+    ("国务委员兼外交部长王毅在北京会见了越南外交部长裴青山。", "MEET", {"王毅": "host", "裴青山": "guest"}),
+    ("中国国防部长董军在北京会见了来华出席论坛的老挝国防部部长占沙蒙·占娘拉上将。", "MEET",
+     {"董军": "host", "占沙蒙·占娘拉": "guest"}),
+    ("3月2日，越南国家副主席武氏映春会见了新西兰总理克里斯托弗·卢克森。", "MEET",
+     {"武氏映春": "host", "克里斯托弗·卢克森": "guest"}),
+    # TALKS
+    ("越南国防部部长潘文江大将与中国国防部长董军上将在河内举行会谈。", "TALKS", {"潘文江": "party", "董军": "party"}),
+    ("越南政府总理范明政同柬埔寨首相洪玛奈举行会谈。", "TALKS", {"范明政": "party", "洪玛奈": "party"}),
+    ("以越南外交部长裴青山为首的越南代表团与以中国外交部长王毅为首的中国代表团举行会谈。", "TALKS",
+     {"裴青山": "party", "王毅": "party"}),
+    ("越南国家主席梁强与到访的印度尼西亚总统普拉博沃举行会谈。", "TALKS", {"梁强": "party", "普拉博沃": "party"}),
+    ("越南公安部部长梁三光上将与老挝公安部部长维莱·拉坎冯举行正式会谈。", "TALKS",
+     {"梁三光": "party", "维莱·拉坎冯": "party"}),
+    ("6月10日下午，越南外交部长裴青山与日本外务大臣岩屋毅举行会谈。", "TALKS", {"裴青山": "party", "岩屋毅": "party"}),
+    # VISIT
+    ("应俄罗斯总统弗拉基米尔·普京的邀请，越共中央总书记苏林于5月8日至11日对俄罗斯进行正式访问。", "VISIT",
+     {"苏林": "visitor", "弗拉基米尔·普京": "host"}),
+    ("越南国家主席梁强对新加坡进行国事访问。", "VISIT", {"梁强": "visitor"}),
+    ("越南国防部副部长黄春战上将率领越南国防部代表团对印度进行工作访问。", "VISIT", {"黄春战": "visitor"}),
+    ("应越南政府总理范明政的邀请，新加坡总理黄循财对越南进行正式访问。", "VISIT",
+     {"黄循财": "visitor", "范明政": "host"}),
+    ("中国国务院总理李强对越南进行正式访问。", "VISIT", {"李强": "visitor"}),
+    ("越南政府总理范明政隆重举行仪式，欢迎泰国总理佩通坦·钦那瓦访问越南。", "VISIT",
+     {"范明政": "host", "佩通坦·钦那瓦": "visitor"}),
+    # CONFERENCE
+    ("越南国防部副部长阮志咏上将与中国人民解放军副总参谋长孙建国上将共同主持了第五次越中国防部防务战略对话。",
+     "CONFERENCE", {"阮志咏": "chair", "孙建国": "chair"}),
+    ("越南政府副总理裴青山出席第十届澜湄合作外长会。", "CONFERENCE", {"裴青山": "attendee"}),
+    ("东盟国防部长会议在吉隆坡举行，越南国防部部长潘文江大将出席会议。", "CONFERENCE", {"潘文江": "attendee"}),
+    ("越南国防部副部长黄春战上将主持召开国防对外工作总结会议。", "CONFERENCE", {"黄春战": "chair"}),
+    ("越南外交部副部长阮明武率团出席在雅加达举行的东盟高官会议。", "CONFERENCE", {"阮明武": "attendee"}),
+    ("越南工贸部副部长阮黄龙和欧盟驻越南大使朱利安·盖里耶共同主持指导委员会会议。", "CONFERENCE",
+     {"阮黄龙": "chair", "朱利安·盖里耶": "chair"}),
+    # SIGN
+    ("会谈结束后，越南国防部部长潘文江大将与俄罗斯国防部部长安德烈·别洛乌索夫签署了国防合作计划。", "SIGN",
+     {"潘文江": "signatory", "安德烈·别洛乌索夫": "signatory"}),
+    ("越南政府总理范明政与中国国务院总理李强共同见证了《两国铁路合作协定》签署仪式。", "SIGN",
+     {"范明政": "witness", "李强": "witness"}),
+    ("越南外交部长裴青山与老挝外交部长通沙万·丰威汉签订了《边境管理合作协议》。", "SIGN",
+     {"裴青山": "signatory", "通沙万·丰威汉": "signatory"}),
+    ("越南公安部部长梁三光上将与柬埔寨内政部大臣索盖签署合作备忘录。", "SIGN",
+     {"梁三光": "signatory", "索盖": "signatory"}),
+    # MESSAGE
+    ("越南国家主席梁强向新当选的韩国总统李在明致贺电。", "MESSAGE", {"梁强": "sender", "李在明": "recipient"}),
+    ("越南政府总理范明政向日本首相石破茂致慰问电。", "MESSAGE", {"范明政": "sender", "石破茂": "recipient"}),
+    ("越南国会主席陈青敏向老挝国会主席赛宋蓬·丰威汉致贺信。", "MESSAGE",
+     {"陈青敏": "sender", "赛宋蓬·丰威汉": "recipient"}),
+    ("越南国家主席梁强向缅甸国家管理委员会主席敏昂莱致唁电。", "MESSAGE", {"梁强": "sender", "敏昂莱": "recipient"}),
+    ("中国国家主席习近平致电越南国家主席梁强，祝贺他当选国家主席。", "MESSAGE",
+     {"习近平": "sender", "梁强": "recipient"}),
+    # CALL
+    ("越南政府总理范明政与日本首相石破茂通电话。", "CALL", {"范明政": "party", "石破茂": "party"}),
+    ("越南外交部长裴青山与美国国务卿鲁比奥举行电话会谈。", "CALL", {"裴青山": "party", "鲁比奥": "party"}),
+    ("越南国防部部长潘文江大将与中国国防部长董军上将举行视频通话。", "CALL", {"潘文江": "party", "董军": "party"}),
+    # CREDENTIALS
+    ("越南国家主席梁强在主席府接受新任日本驻越南大使伊藤直树递交国书。", "CREDENTIALS",
+     {"梁强": "receiver", "伊藤直树": "envoy"}),
+    ("越南国家主席梁强接受多国新任驻越大使递交国书。", "CREDENTIALS", {"梁强": "receiver"}),
+    # EXERCISE
+    ("越南海军与中国海军在北部湾举行联合巡逻。", "EXERCISE", {"越南海军": "party", "中国海军": "party"}),
+    ("越南人民军与柬埔寨皇家军队举行联合演习。", "EXERCISE", {"越南人民军": "party", "柬埔寨皇家军队": "party"}),
+    # AID
+    ("中国政府向越南提供50万美元援助款项，用于灾后重建。", "AID", {"中国政府": "donor"}),
+    ("日本政府通过日本驻越南大使馆向越南红十字会捐赠30万美元。", "AID", {"日本政府": "donor"}),
+]
+
+
+@pytest.mark.parametrize(("sentence", "typ", "expected"), CASES, ids=[f"{c[1]}-{i}" for i, c in enumerate(CASES)])
+def test_event_roles(kb: KnowledgeBase, sentence: str, typ: str, expected: dict[str, str]) -> None:
+    events, _ = run(kb, sentence)
+    of_type = [e for e in events if e.type == typ]
+    assert of_type, f"no {typ} in {[(e.type, roles(e)) for e in events]}"
+    got = roles(of_type[0])
+    for name, role in expected.items():
+        assert got.get(name) == role, f"{name}: {got}"
+    assert set(got) <= set(expected) | {n for n in got if got[n] not in expected.values()}
+
+
+NEGATIVE = [
+    "越南政府总理范明政将于下月对日本进行正式访问。",  # future
+    "越南国防部部长潘文江大将诚挚邀请中国国防部长董军出席庆典。",  # invitation
+    "越南国家主席梁强即将出席亚太经合组织领导人非正式会议。",  # future
+    "两国在双方所签署的协议框架内推进国防合作。",  # background: what was signed earlier
+    "会谈时，越南国防部部长潘文江大将高度评价两国防务合作。",  # back-reference to talks told elsewhere
+    "越南在南苏丹开设了二级野战医院。",  # background fact
+    "越通社记者阮文安报道。",  # byline
+    "此次访问期间，双方将讨论经贸合作。",  # back-reference and future
+    "越南希望中国与东盟早日签署有效的东海行为准则。",  # a wish, not a signing
+    "越南主动积极参加国防对外活动。",  # no event
+]
+
+
+@pytest.mark.parametrize("sentence", NEGATIVE, ids=[f"neg-{i}" for i in range(len(NEGATIVE))])
+def test_negative(kb: KnowledgeBase, sentence: str) -> None:
+    events, _ = run(kb, sentence)
+    assert [e for e in events if e.scope == "international"] == [], [(e.type, roles(e)) for e in events]
+
+
+def test_domestic_scope(kb: KnowledgeBase) -> None:
+    events, _ = run(kb, "越南政府总理范明政主持召开国家网络安全指导委员会会议。")
+    assert events and all(e.scope == "domestic" for e in events)
+
+
+def test_international_scope_abroad(kb: KnowledgeBase) -> None:
+    events, _ = run(kb, "越南国防部副部长黄春战上将率团出席在俄罗斯首都莫斯科举行的国际安全会议。")
+    conf = [e for e in events if e.type == "CONFERENCE"]
+    assert conf and conf[0].scope == "international"
+    assert conf[0].location == {"name": "莫斯科", "country": "RUS"}
+
+
+def test_several_messages_in_one_sentence(kb: KnowledgeBase) -> None:
+    text = ("越南国家主席梁强向泰国国王玛哈·哇集拉隆功致贺电；越南政府总理范明政向泰国总理阿努廷·参威拉恭致贺电。")
+    events, _ = run(kb, text)
+    msgs = [e for e in events if e.type == "MESSAGE"]
+    assert [(roles(e).get("梁强"), roles(e).get("范明政")) for e in msgs] == [("sender", None), (None, "sender")]
+    assert all(e.subtype == "congratulation" for e in msgs)
+
+
+def test_separate_meetings(kb: KnowledgeBase) -> None:
+    events, _ = run(kb, "中国国防部长董军在北京分别会见了越南国防部部长潘文江和老挝国防部部长占沙蒙·占娘拉。")
+    meets = [e for e in events if e.type == "MEET"]
+    assert len(meets) == 2
+    assert {frozenset(roles(e).items()) for e in meets} == {
+        frozenset({("董军", "host"), ("潘文江", "guest")}), frozenset({("董军", "host"), ("占沙蒙·占娘拉", "guest")})}
+
+
+def test_headline_and_lead_are_one_event(kb: KnowledgeBase) -> None:
+    lead = "越南国防部部长潘文江大将与中国国防部长董军上将在河内举行会谈。"
+    body = lead + "\n会谈时，两位部长就双边合作交换了意见。\n" + lead
+    events, _ = run(kb, body, title="越南国防部部长潘文江与中国国防部长董军举行会谈")
+    talks = [e for e in events if e.type == "TALKS"]
+    assert len(talks) == 1 and len(talks[0].sources) == 2
+
+
+def test_plural_back_reference_signs(kb: KnowledgeBase) -> None:
+    body = ("越南国防部部长潘文江大将与中国国防部长董军上将举行会谈。\n"
+            "会谈结束后，两位部长签署了《边境国防合作备忘录》。")
+    events, _ = run(kb, body)
+    sign = [e for e in events if e.type == "SIGN"]
+    assert sign and roles(sign[0]) == {"潘文江": "signatory", "董军": "signatory"}
+    assert sign[0].document == "边境国防合作备忘录"
+
+
+def test_evidence_offsets(kb: KnowledgeBase) -> None:
+    body = "越南与老挝加强合作。\n越南政府总理范明政同柬埔寨首相洪玛奈举行会谈。"
+    doc = Document(doc_id="d1", kind="article", title="t", lead="越南与老挝加强合作。", body=body.split("\n"))
+    events, _ = extract_events(doc, extract_actors(doc, kb), kb)
+    src = events[0].sources[0]
+    assert doc.section_text(src.section)[src.start:src.end] == src.evidence
+    assert src.evidence.endswith("举行会谈。") and src.section == "body"
+
+
+def test_caption_event(kb: KnowledgeBase) -> None:
+    events, _ = run(kb, "两国关系不断发展。", captions=("越南国家主席梁强会见老挝国家主席通伦·西苏里。图自越通社",))
+    meets = [e for e in events if e.type == "MEET"]
+    assert meets and meets[0].sources[0].section == "caption"
+
+
+def test_title_used_only_when_body_is_silent(kb: KnowledgeBase) -> None:
+    events, _ = run(kb, "双方同意加强合作。", title="越南国家主席梁强向白俄罗斯总统卢卡申科致贺电", kind="teaser")
+    assert [e.type for e in events] == ["MESSAGE"] and events[0].sources[0].section == "title"
+    events, _ = run(kb, "越南国家主席梁强会见了中国驻越南大使何炜。", title="越南国家主席梁强向白俄罗斯总统卢卡申科致贺电")
+    assert [e.type for e in events] == ["MEET"]
+
+
+def test_aid_amount_and_codes(kb: KnowledgeBase) -> None:
+    events, _ = run(kb, "中国政府向越南提供50万美元援助款项。")
+    aid = [e for e in events if e.type == "AID"]
+    assert aid and aid[0].amount == "50万美元" and (aid[0].plover, aid[0].cameo) == ("AID", "070")
+
+
+def test_visit_location_is_destination(kb: KnowledgeBase) -> None:
+    events, _ = run(kb, "越南国家主席梁强对新加坡进行国事访问。")
+    assert events[0].location and events[0].location["name"] == "新加坡"
+
+
+@pytest.mark.parametrize(("text", "name", "session"), [
+    ("出席第三次越中国防安全副部长级战略对话会", "越中国防安全副部长级战略对话", 3),
+    ("越中第九次边境国防友好交流活动期间", "越中边境国防友好交流", 9),
+    ("大湄公河次区域合作第六次领导人会议", "大湄公河次区域合作领导人会议", 6),
+    ("举行越南与欧盟可持续能源转型计划(SETP)第四次指导委员会会议", "越南与欧盟可持续能源转型计划指导委员会会议", 4),
+    ("出席2025年第十一届全国对外新闻奖颁奖典礼", "全国对外新闻奖", 11),
+    ("第12次东盟国防部长扩大会议", "东盟国防部长扩大会议", 12),
+])
+def test_mechanisms(kb: KnowledgeBase, text: str, name: str, session: int) -> None:
+    found = find_mechanisms(text, kb)
+    assert [(m.name, m.session) for m in found] == [(name, session)]
+
+
+@pytest.mark.parametrize("text", ["第二次世界大战结束", "主持召开该委员会2026年第一次会议", "这是他第一次访问越南"])
+def test_no_mechanism(kb: KnowledgeBase, text: str) -> None:
+    assert find_mechanisms(text, kb) == []
+
+
+def test_statement_speaker_and_instruments(kb: KnowledgeBase) -> None:
+    body = ("越南外交部长裴青山表示，两国应妥善处理海上分歧。\n"
+            "关于东海问题，越南坚持遵守1982年《联合国海洋法公约》和《东海各方行为宣言》。\n"
+            "他希望早日达成实质性、有效的“东海行为准则”。")
+    _, statements = run(kb, body)
+    assert len(statements) == 1
+    st = statements[0]
+    assert st.speaker == "裴青山" and st.topic == "东海" and st.instruments == ["UNCLOS", "DOC", "COC"]
+
+
+def test_no_statement_without_topic(kb: KnowledgeBase) -> None:
+    _, statements = run(kb, "越南外交部长裴青山表示，越南尊重《联合国宪章》。")
+    assert statements == []
+
+
+# ---------------------------------------------------------------- the sample pages
+
+
+def _samples_events(kb: KnowledgeBase):
+    from huitan.ingest import ReadOptions, read_inputs
+    from huitan.page import clean_page
+
+    out = {}
+    for raw in read_inputs([str(SHARED / "samples")], ReadOptions()):
+        for doc in clean_page(raw, kb).documents:
+            events, statements = extract_events(doc, extract_actors(doc, kb), kb)
+            out.setdefault(Path(raw.path).name, []).append((doc, events, statements))
+    return out
+
+
+def test_sample_pages(kb: KnowledgeBase) -> None:
+    if not (SHARED / "samples").is_dir():
+        pytest.skip("shared samples not present")
+    gold = json.loads((SHARED / "gold" / "seeds.json").read_text(encoding="utf-8"))
+    got = _samples_events(kb)
+    found = 0
+    required = [g for g in gold["events"] if not g.get("optional") and g["section"] == "body"]
+    for g in required:
+        names = {p["name"] for p in g["participants"]}
+        for _doc, events, _ in got[g["doc"]]:
+            if any(e.type == g["type"] and names <= {p.name for p in e.participants} | {
+                    n for n in names if any(n.endswith(p.name.split("·")[-1]) for p in e.participants)}
+                   for e in events):
+                found += 1
+                break
+    assert found >= len(required) - 1
+    speakers = {(g["doc"], g["speaker"]) for g in gold["statements"]}
+    predicted = {(f, s.speaker) for f, docs in got.items() for _d, _e, sts in docs for s in sts}
+    assert speakers <= predicted
