@@ -176,6 +176,15 @@ class When:
     part_of_day: str | None = None
     text: str | None = None
     in_sentence: bool = True
+    rel_year: int | None = None  # 今年/去年/明年
+    weekday: int | None = None
+
+    def fits_weekday(self, y: int) -> bool:
+        """False when the text names a weekday that the date does not fall on in year ``y``."""
+        if self.weekday is None or self.day is None or self.month is None:
+            return True
+        d = _day(y, self.month, self.day)
+        return d is not None and d.weekday() == self.weekday
 
     def span(self, y: int) -> tuple[date, date] | None:
         """The event's days if it happened in year ``y``."""
@@ -201,6 +210,7 @@ class Anchor:
     direction: str | None = None  # past: anchor is before the event; future: after
     start: int = -1
     section: str = ""
+    bound_only: bool = False  # a year said to be before/after the event, not a point near it
 
 
 @dataclass
@@ -243,16 +253,33 @@ def _context(dd: DocDates, section: str, e: DateExpr, kb: KnowledgeBase) -> tupl
     lex = lexicon(kb)
     text = dd.doc.section_text(section)
     s, end = dd.sentence_of(section, e.start)
-    before, after = text[s:e.start], text[e.end:end]
-    speech = any(w in before for w in lex.of("speech"))
+    speech = any(w in text[s:e.start] for w in lex.of("speech"))
+    before, after = _clause(text, s, end, e)
     direction = None
-    best = len(after) + 1
-    for kind, name in (("future", "future"), ("past", "past")):
+    best = len(text) + 1
+    for kind in ("future", "past"):
         for w in lex.of(kind):
             i = after.find(w)
             if 0 <= i < best:
-                best, direction = i, name
+                best, direction = i, kind
+            j = before.rfind(w)
+            if j >= 0 and len(before) - j - len(w) < best:
+                best, direction = len(before) - j - len(w), kind
     return speech, direction
+
+
+CLAUSE_BREAK = re.compile(r"[,，;；:：]")
+
+
+def _clause(text: str, s: int, end: int, e: DateExpr) -> tuple[str, str]:
+    """The words before and after ``e`` within its clause; a clause-initial date (``2025年4月初,``) reads into the next."""
+    seg_start = max((m.end() for m in CLAUSE_BREAK.finditer(text, s, e.start)), default=s)
+    m = CLAUSE_BREAK.search(text, e.end, end)
+    seg_end = m.start() if m else end
+    if m and not text[e.end:seg_end].strip() and seg_start >= e.start - 2:
+        m2 = CLAUSE_BREAK.search(text, m.end(), end)
+        seg_end = m2.start() if m2 else end
+    return text[seg_start:e.start], text[e.end:seg_end]
 
 
 def _strong_year(e: DateExpr) -> bool:
@@ -265,6 +292,11 @@ def _anchors(dd: DocDates, kb: KnowledgeBase, *, years: bool) -> list[Anchor]:
     for section, exprs in dd.exprs.items():
         for e in exprs:
             _, direction = _context(dd, section, e, kb)
+            if e.kind == "stamp" and e.year and e.month and e.day and e.end_month and e.end_day:
+                lo, hi = _day(e.year, e.month, e.day), _day(e.year, e.end_month, e.end_day)
+                if lo and hi:
+                    out.append(Anchor(lo, hi, None, e.start, section))
+                continue
             if e.kind == "anniversary" and e.end_year and e.end_month and e.end_day:
                 d = _day(e.end_year, e.end_month, e.end_day)
                 if d:
@@ -280,15 +312,27 @@ def _anchors(dd: DocDates, kb: KnowledgeBase, *, years: bool) -> list[Anchor]:
                 span = w.span(y)
                 if span:
                     out.append(Anchor(span[0], span[1], direction, e.start, section))
-            elif years and _strong_year(e) and e.year is not None:
-                out.append(Anchor(date(e.year, 1, 1), date(e.year, 12, 31), None, e.start, section))
+            elif _strong_year(e) and e.year is not None and (years or direction):
+                out.append(Anchor(date(e.year, 1, 1), date(e.year, 12, 31), direction, e.start, section,
+                                  bound_only=direction is not None))
     return out
+
+
+def _anchor_bounds(anchors: list[Anchor]) -> tuple[date | None, date | None]:
+    """Earliest and latest day the event can fall on, from anchors said to be before or after it."""
+    lower = max((a.lo for a in anchors if a.direction == "past"), default=None)
+    upper = min((a.hi for a in anchors if a.direction == "future"), default=None)
+    if lower and upper and lower > upper:
+        return None, None
+    return lower, upper
 
 
 def _year_from_anchors(w: When, anchors: list[Anchor], limit: int, allowed: Knowledge) -> int | None:
     """The year that puts the event closest to an anchor (within ``limit`` days), if unambiguous."""
     scored: list[tuple[int, int]] = []
     for a in anchors:
+        if a.bound_only:
+            continue
         best: tuple[int, int] | None = None
         for y in (a.lo.year - 1, a.lo.year, a.lo.year + 1):
             span = w.span(y)
@@ -321,6 +365,24 @@ class Knowledge:
         if self.years is not None:
             return y in self.years
         return (self.lower is None or y >= self.lower) and (self.upper is None or y <= self.upper)
+
+    def narrowed(self, w: When, lower: date | None, upper: date | None) -> Knowledge:
+        """This constraint with the document's bounds and the written weekday applied (unchanged if nothing is left)."""
+        def ok(y: int) -> bool:
+            span = w.span(y)
+            return (span is not None and w.fits_weekday(y) and (lower is None or span[1] >= lower)
+                    and (upper is None or span[0] <= upper))
+        if self.years is not None:
+            left = {y for y in self.years if ok(y)}
+            return Knowledge(years=left) if left else self
+        lo = max(x for x in (self.lower, lower.year if lower else None) if x is not None) if (
+            self.lower is not None or lower is not None) else None
+        hi = min(x for x in (self.upper, upper.year if upper else None) if x is not None) if (
+            self.upper is not None or upper is not None) else None
+        if lo is not None and hi is not None:
+            left = {y for y in range(lo, hi + 1) if ok(y)}
+            return Knowledge(years=left) if left else self
+        return Knowledge(lower=lo, upper=hi)
 
 
 Interval = tuple[date, date | None]
@@ -421,15 +483,16 @@ def _resolve(dd: DocDates, section: str, e: DateExpr, kb: KnowledgeBase, depth: 
     """Month/day (and written year) of an event-date expression, using context for relative forms."""
     if e.kind in ("day", "range", "month"):
         return When(e.month, e.day, e.end_month if e.kind == "range" else None,
-                    e.end_day if e.kind == "range" else None, e.year, e.end_year, e.month_part, e.part_of_day, e.text)
+                    e.end_day if e.kind == "range" else None, e.year, e.end_year, e.month_part, e.part_of_day, e.text,
+                    rel_year=e.rel_year, weekday=e.weekday)
     if depth > 3:
         return None
     if e.kind in ("day_only", "day_range"):
         base = _preceding(dd, section, e.start, kb, depth + 1, need_month=True)
         month = base.month if base else None
-        pub = _published(dd.doc)
-        if month is None and pub and e.day is not None:
-            month = pub.month if e.day <= pub.day else (pub.month - 2) % 12 + 1
+        ref = _doc_date(dd)
+        if month is None and ref and e.day is not None:
+            month = ref[1] if e.day <= ref[2] else (ref[1] - 2) % 12 + 1
         if month is None:
             return None
         end_day = e.end_day if e.kind == "day_range" else None
@@ -439,11 +502,11 @@ def _resolve(dd: DocDates, section: str, e: DateExpr, kb: KnowledgeBase, depth: 
         if shift is None:
             return None
         if e.relative in ("today", "yesterday", "tomorrow"):
-            pub = _published(dd.doc)
-            if pub is None:
+            ref = _doc_date(dd)
+            if ref is None:
                 return None
-            d = pub + timedelta(days=shift)
-            return When(d.month, d.day, None, None, d.year, None, None, e.part_of_day, e.text)
+            d = date(ref[0] or LEAP, ref[1], ref[2]) + timedelta(days=shift)
+            return When(d.month, d.day, None, None, d.year if ref[0] else None, None, None, e.part_of_day, e.text)
         base = _preceding(dd, section, e.start, kb, depth + 1, need_month=True)
         if base is None or base.day is None or base.month is None:
             return None
@@ -480,6 +543,18 @@ def _lead_date(dd: DocDates, kb: KnowledgeBase, depth: int = 0) -> When | None:
         if _narrative(dd, section, e, kb) and (w := _resolve(dd, section, e, kb, depth + 1)):
             w.in_sentence = False
             return w
+    return None
+
+
+def _doc_date(dd: DocDates) -> tuple[int | None, int, int] | None:
+    """(year or None, month, day) the document was written: its publication date, else its dateline (``河内21日电``)."""
+    pub = _published(dd.doc)
+    if pub is not None:
+        return pub.year, pub.month, pub.day
+    for section in ("title", dd.doc.body_section):
+        for e in dd.exprs.get(section, []):
+            if e.kind == "dateline" and e.month and e.day:
+                return None, e.month, e.day
     return None
 
 
@@ -571,7 +646,8 @@ def _page_anchors(doc: Document, page_docs: list[Document], kb: KnowledgeBase) -
 def _sentence_year(dd: DocDates, section: str, s: int, e: int, w: When, kb: KnowledgeBase) -> int | None:
     """A year the event's own sentence gives: a strong bare year, or another dated expression close in time."""
     exprs = [x for x in dd.exprs.get(section, []) if s <= x.start < e]
-    strong = {x.year for x in exprs if _strong_year(x) and x.year is not None}
+    strong = {x.year for x in exprs if _strong_year(x) and x.year is not None
+              and _context(dd, section, x, kb)[1] != "future"}
     if len(strong) == 1:
         return strong.pop()
     local = [a for a in _anchors(dd, kb, years=False) if a.section == section and s <= a.start < e]
@@ -579,39 +655,47 @@ def _sentence_year(dd: DocDates, section: str, s: int, e: int, w: When, kb: Know
 
 
 def _date_one(dd: DocDates, event: Event, w: When, persons: list[Person], page: list[Anchor],
-              kb: KnowledgeBase) -> DateValue:
+              kb: KnowledgeBase) -> tuple[DateValue, bool]:
+    """Resolve the year of one event's date, trying the sources in order (module docstring).
+
+    The flag says whether the year came from a known session (such a year may date the document's other events).
+    """
     src = event.sources[0]
     section = src.section if src.section in dd.exprs else dd.doc.body_section
-    allowed = _knowledge(kb, persons, w)
+    s, e = src.start, max(src.end, src.start)
     if w.year is not None:
-        return _value(w, w.year, "text" if w.in_sentence else "document", [w.year])
+        return _value(w, w.year, "text" if w.in_sentence else "document", [w.year]), False
     if w.month is None:
-        return _value(w, None, "none", [])
-    y = _sentence_year(dd, section, src.start, max(src.end, src.start), w, kb)
-    if y is not None:
-        return _value(w, y, "text", [y])
-    doc_anchors = _anchors(dd, kb, years=True)
-    for source, anchors, limit in (("document", doc_anchors, ANCHOR_DAYS), ("page", page, ANCHOR_DAYS)):
-        y = _year_from_anchors(w, anchors, limit, allowed)
-        if y is not None:
-            return _value(w, y, source, [y])
+        return _value(w, None, "none", []), False
     pub = _published(dd.doc)
+    if w.rel_year is not None and pub is not None:
+        y = pub.year + w.rel_year
+        return _value(w, y, "published", [y]), False
+    doc_anchors = _anchors(dd, kb, years=True)
+    lower, upper = _anchor_bounds(doc_anchors)
+    allowed = _knowledge(kb, persons, w).narrowed(w, lower, upper)
+    y = _sentence_year(dd, section, s, e, w, kb)
+    if y is not None:
+        return _value(w, y, "text", [y]), False
+    for source, anchors in (("document", doc_anchors), ("page", page)):
+        y = _year_from_anchors(w, anchors, ANCHOR_DAYS, allowed)
+        if y is not None and w.fits_weekday(y):
+            return _value(w, y, source, [y]), False
     if pub is not None:
         a = Anchor(pub, pub + timedelta(days=PUBLISHED_DAYS), "future")
         y = _year_from_anchors(w, [a], PUBLISHED_DAYS, allowed)
-        if y is not None:
-            return _value(w, y, "published", [y])
+        if y is not None and w.fits_weekday(y):
+            return _value(w, y, "published", [y]), False
     named = [(series_name(kb, event.mechanism["name"]), int(event.mechanism["session"]))] if (
         event.mechanism and event.mechanism.get("name") and isinstance(event.mechanism.get("session"), int)) else []
-    text = dd.doc.section_text(section)[src.start:max(src.end, src.start)]
-    named += session_mentions(kb, text)
+    named += session_mentions(kb, dd.doc.section_text(section)[s:e])
     y = _session_year(kb, w, named, allowed)
     if y is not None:
-        return _value(w, y, "knowledge", [y])
+        return _value(w, y, "knowledge", [y]), True
     if allowed.years:
         cands = sorted(allowed.years)
-        return _value(w, cands[0] if len(cands) == 1 else None, "knowledge", cands)
-    return _value(w, None, "none", [])
+        return _value(w, cands[0] if len(cands) == 1 else None, "knowledge", cands), False
+    return _value(w, None, "none", []), False
 
 
 def date_events(doc: Document, actors: DocActors, events: list[Event], page_docs: list[Document],
@@ -621,6 +705,7 @@ def date_events(doc: Document, actors: DocActors, events: list[Event], page_docs
     persons = [p for p in actors.persons if p.positions]
     page = _page_anchors(doc, page_docs, kb)
     visits: list[tuple[int, When]] = []
+    dated: list[tuple[Event, When, bool]] = []
     for ev in events:
         if not ev.sources:
             ev.date = ev.date or DateValue()
@@ -629,9 +714,32 @@ def date_events(doc: Document, actors: DocActors, events: list[Event], page_docs
         if w is None:
             ev.date = DateValue()
             continue
-        ev.date = _date_one(dd, ev, w, persons, page, kb)
+        ev.date, by_session = _date_one(dd, ev, w, persons, page, kb)
+        dated.append((ev, w, by_session))
         if ev.type == "VISIT" and w.end_day:
             visits.append((ev.sources[0].start, w))
+    _share_session_years(dated)
+
+
+def _share_session_years(dated: list[tuple[Event, When, bool]]) -> None:
+    """Events dated by a known session lend their year to undated events of the same document close in time."""
+    anchors = []
+    for ev, w, by_session in dated:
+        if ev.date is not None and by_session:
+            y = _year_of(ev.date.start)
+            span = w.span(y) if y is not None else None
+            if span:
+                anchors.append(Anchor(span[0], span[1]))
+    if not anchors:
+        return
+    for ev, w, _ in dated:
+        dv = ev.date
+        if dv is None or w.month is None or _year_of(dv.start) is not None:
+            continue
+        allowed = Knowledge(years=set(dv.year_candidates)) if dv.year_candidates else Knowledge()
+        y = _year_from_anchors(w, anchors, ANCHOR_DAYS, allowed)
+        if y is not None:
+            ev.date = _value(w, y, "knowledge", [y])
 
 
 # ---------------------------------------------------------------- corpus level
@@ -718,14 +826,14 @@ def date_across_documents(events: list[Event], kb: KnowledgeBase) -> None:
         ev.date = _value(w, y, "knowledge", [y])
 
 
-def _bounds(series: list[tuple[int, date, date]], n: int) -> tuple[int | None, int | None]:
+def _session_bounds(series: list[tuple[int, date, date]], n: int) -> tuple[int | None, int | None]:
     before = [lo.year for m, lo, _ in series if m < n]
     after = [hi.year for m, _, hi in series if m > n]
     return (max(before) if before else None), (min(after) if after else None)
 
 
 def _bounded_year(series: list[tuple[int, date, date]], n: int, cands: list[int]) -> int | None:
-    lo, hi = _bounds(series, n)
+    lo, hi = _session_bounds(series, n)
     left = [y for y in cands if (lo is None or y >= lo) and (hi is None or y <= hi)]
     if cands and len(left) == 1:
         return left[0]
@@ -735,7 +843,7 @@ def _bounded_year(series: list[tuple[int, date, date]], n: int, cands: list[int]
 
 
 def _narrowed(dv: DateValue, series: list[tuple[int, date, date]], n: int) -> DateValue:
-    lo, hi = _bounds(series, n)
+    lo, hi = _session_bounds(series, n)
     if not dv.year_candidates:
         if lo is not None and hi is not None and hi - lo <= 5:
             dv.year_candidates = list(range(lo, hi + 1))

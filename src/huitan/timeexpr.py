@@ -6,6 +6,8 @@
   ``range`` (``12月1日至4日``, ``12月30日至1月2日``), ``month`` (``2025年4月初``, ``4月下旬``),
   ``day_only`` (``21日``) and ``day_range`` (``24至26日``), whose month comes from context,
   ``relative`` (``当天``, ``次日``, ``昨日``, ``今天``, ``日前``): these can date an event;
+- ``stamp`` (``2024-05-27 16:09``, ``03/05/2025``): a numeric date as page metadata writes it,
+  never an event's date but a good anchor for the year;
 - ``period`` (``2016-2021年阶段``, ``到2025年``, ``2020年以来``), ``anniversary``
   (``(1918年12月1日—2025年12月1日)``, ``75周年(2025年)``) and ``year`` (a bare ``2025年``,
   with ``year_role`` saying how it is used): these never date an event by themselves.
@@ -26,7 +28,7 @@ from .kb import KnowledgeBase, Schema
 
 WORD_KINDS = {
     "part_of_day", "relative", "month_part", "until", "since", "period_noun", "speech",
-    "future", "past", "during", "themed_year", "event_noun",
+    "future", "past", "during", "themed_year", "event_noun", "relative_year", "weekday", "dateline",
 }
 RELATIVE_VALUES = {"same", "next", "prev", "today", "yesterday", "tomorrow", "recent"}
 PART_OF_DAY_VALUES = {"morning", "noon", "afternoon", "evening", "night"}
@@ -37,7 +39,8 @@ def _check_word_entry(entry: dict[str, Any]) -> str | None:
     kind, value = entry["kind"], entry.get("value")
     if kind not in WORD_KINDS:
         return f"unknown kind {kind!r}"
-    allowed = {"relative": RELATIVE_VALUES, "part_of_day": PART_OF_DAY_VALUES, "month_part": MONTH_PART_VALUES}
+    allowed = {"relative": RELATIVE_VALUES, "part_of_day": PART_OF_DAY_VALUES, "month_part": MONTH_PART_VALUES,
+               "relative_year": {"-1", "0", "1"}, "weekday": {str(i) for i in range(7)}}
     if kind in allowed and value not in allowed[kind]:
         return f"value {value!r} not allowed for kind {kind!r}"
     pod = entry.get("part_of_day")
@@ -55,6 +58,7 @@ DATE_WORD_SCHEMA = Schema(
 )
 
 EVENT_KINDS = frozenset({"day", "range", "month", "day_only", "day_range", "relative"})
+WEEKDAY_WINDOW = 6  # characters after a date in which a weekday (``（星期四）``) may follow
 
 
 @dataclass
@@ -75,6 +79,8 @@ class DateExpr:
     part_of_day: str | None = None
     relative: str | None = None  # same | next | prev | today | yesterday | tomorrow | recent
     year_role: str | None = None  # for kind "year": ordinal | attached | themed | title | background | other
+    rel_year: int | None = None  # 今年 0, 去年 -1, 明年 +1: relative to the document's date
+    weekday: int | None = None  # 0 = Monday, when the text gives one
 
     @property
     def is_event_date(self) -> bool:
@@ -95,7 +101,7 @@ class Lexicon:
         return self.words.get(kind, ())
 
 
-CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 def cn_int(s: str) -> int:
@@ -106,7 +112,7 @@ def cn_int(s: str) -> int:
     if "十" not in s:
         n = 0
         for ch in s:
-            n = n * 10 + CN_DIGITS[ch]
+            n = n * 10 + (int(ch) if ch.isdigit() else CN_DIGITS[ch])
         return n
     tens, _, units = s.partition("十")
     return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[units] if units else 0)
@@ -130,12 +136,14 @@ def _build(kb: KnowledgeBase) -> Lexicon:
 
     sp = r"[ \u3000]*"
     dig = r"[0-9０-９]"
-    y = rf"(?:{dig}{{4}}|[〇零一二三四五六七八九]{{4}})"
+    y = rf"(?:{dig}{{4}}|[0-9０-９〇○零一二三四五六七八九]{{4}})"
     mo = rf"(?:{dig}{{1,2}}|十[一二]?|[一二三四五六七八九])"
     dn = rf"(?:{dig}{{1,2}}|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
     sep = rf"{sp}(?:至|到|[-—–~～－]+){sp}"
     pod = rf"(?P<pod>{_alt(words.get('part_of_day', ()))})?"
     part = _alt(words.get("month_part", ()))
+    rel_year = _alt(words.get("relative_year", ()))
+    dateline = _alt(words.get("dateline", ()))
     full = rf"{y}{sp}年{sp}{mo}{sp}月{sp}{dn}{sp}[日号]|{dig}{{4}}/{dig}{{1,2}}/{dig}{{1,2}}"
     nb = r"(?<![0-9０-９])"
     patterns = [
@@ -146,8 +154,12 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         ("period", rf"{nb}(?P<y>{y}){sp}年(?:底前|末前|内|(?:{_alt(words.get('since', ()))}))"),
         ("range", rf"{nb}(?:(?P<y>{y}){sp}年{sp})?(?P<m>{mo}){sp}月{sp}(?P<d>{dn}){sp}[日号]?{sep}"
                   rf"(?:(?:(?P<y2>{y}){sp}年{sp})?(?P<m2>{mo}){sp}月{sp})?(?P<d2>{dn}){sp}[日号]{pod}"),
+        ("dateline", rf"{nb}(?:(?P<m>{mo}){sp}月{sp})?(?P<d>{dn}){sp}日(?:{dateline})"),
+        ("day", rf"(?P<ry>{rel_year}){sp}(?P<m>{mo}){sp}月{sp}(?P<d>{dn}){sp}[日号]{pod}"),
         ("day", rf"{nb}(?:(?P<y>{y}){sp}年{sp})?(?P<m>{mo}){sp}月{sp}(?P<d>{dn}){sp}[日号]{pod}"),
-        ("day", rf"{nb}(?P<y>{dig}{{4}})(?P<s>[/.])(?P<m>{dig}{{1,2}})(?P=s)(?P<d>{dig}{{1,2}})(?![0-9０-９])"),
+        ("stamp", rf"{nb}(?P<y>{dig}{{4}})(?P<s>[/.\-])(?P<m>{dig}{{1,2}})(?P=s)(?P<d>{dig}{{1,2}})(?![0-9０-９])"),
+        ("stamp", rf"{nb}(?P<d>{dig}{{1,2}})(?P<s>[/.])(?P<m>{dig}{{1,2}})(?P=s)(?P<y>{dig}{{4}})(?![0-9０-９])"),
+        ("month", rf"(?P<ry>{rel_year}){sp}(?:(?P<m>{mo}){sp}月(?:份)?(?P<part>{part})?|年?(?P<yp>底|末|初))"),
         ("month", rf"{nb}(?P<y>{y}){sp}年{sp}(?P<m>{mo}){sp}月(?:份)?(?P<part>{part})?"),
         ("month", rf"{nb}(?P<m>{mo}){sp}月(?:份(?P<part>{part})?|(?P<part2>{part}))"),
         ("day_range", rf"(?<![0-9０-９月年第/.])(?P<d>{dig}{{1,2}}){sp}[日号]?{sep}(?P<d2>{dig}{{1,2}}){sp}日{pod}"),
@@ -229,9 +241,13 @@ def _make(kind: str, m: re.Match[str], text: str, lex: Lexicon) -> DateExpr:
         e.part_of_day = e.part_of_day or lex.relative_pod.get(g["rel"])
         return e
     e.year, e.month, e.day = num.get("y"), num.get("m"), num.get("d")
+    if g.get("ry"):
+        e.rel_year = int(lex.values.get(("relative_year", g["ry"]), "0"))
     if kind == "month":
         p = g.get("part") or g.get("part2")
         e.month_part = lex.values.get(("month_part", p)) if p else None
+        if g.get("yp"):
+            e.month, e.month_part = (1, "early") if g["yp"] == "初" else (12, "late")
     if kind in ("range", "day_range"):
         e.end_year, e.end_month, e.end_day = num.get("y2"), num.get("m2"), num.get("d2")
         if e.end_month is None:
@@ -241,7 +257,29 @@ def _make(kind: str, m: re.Match[str], text: str, lex: Lexicon) -> DateExpr:
             e.end_year = e.year + wraps
         elif e.year is None and e.end_year is not None:
             e.year = e.end_year - wraps
+    if kind == "stamp":
+        _stamp_span(e, m.group())
+    if kind in ("day", "range", "dateline"):
+        e.weekday = _weekday(text, m.end(), lex)
     return e
+
+
+def _stamp_span(e: DateExpr, written: str) -> None:
+    """A numeric date: when it starts with the day or month (``03/05/2025``) both readings are kept as a span."""
+    e.end_year = e.year
+    e.end_month, e.end_day = e.month, e.day
+    first = re.split(r"[/.]", written)[0]
+    if len(first) <= 2 and e.day is not None and e.month is not None and e.day <= 12:
+        (e.month, e.day), (e.end_month, e.end_day) = sorted([(e.month, e.day), (e.day, e.month)])
+
+
+def _weekday(text: str, end: int, lex: Lexicon) -> int | None:
+    after = text[end:end + WEEKDAY_WINDOW]
+    for w in lex.of("weekday"):
+        i = after.find(w)
+        if 0 <= i <= 1:
+            return int(lex.values[("weekday", w)])
+    return None
 
 
 def parse_dates(text: str, kb: KnowledgeBase | None = None) -> list[DateExpr]:
