@@ -24,8 +24,11 @@ from huitan.kb import KnowledgeBase
 from huitan.lexicon import CJK, CJK_RE, Lexicon, TokenIndex, lexicon, tokens
 from huitan.model import DocActors, Document, Mention, Person
 
-# Characters that end a position chain (the enumeration comma 、 joins positions).
-HARD_STOP = frozenset("，,。；;：:！？!?\n“”\"'‘’《》<>【】[]（）()\u3000 \t—-–|")
+# Characters a position chain is written in (the enumeration comma 、 joins positions).
+CHAIN_CHAR_RE = re.compile(rf"[{CJK}0-9、]")
+# jieba tags of words that precede a position without being part of it: verbs, prepositions, adverbs
+LEADING_TAGS = frozenset("vpdcur")
+REGNAL_RE = re.compile(r"[一二三四五六七八九十]{1,3}世")
 DOT_NAME_RE = re.compile(rf"[{CJK}]+(?:\s?[·•‧・．\-－‐]\s?[{CJK}]+)+")
 DOTS = "·•‧・．"
 NAME_SEPS = DOTS + "-－‐"
@@ -72,9 +75,9 @@ def _clean_candidate(ti: TokenIndex, a: int, b: int) -> bool:
     """No title, boundary, rank or country word starts inside ``[a, b)`` (a one-character boundary word
     may: ``再``, ``之`` also write names)."""
     for t in ti.starting_in(a, b):
-        if t.kind in INNER_KINDS or t.kind in ("country", "modifier"):
-            if t.start == a or len(t.word) > 1 or t.kind != "boundary":
-                return False
+        inner = t.kind in INNER_KINDS or t.kind in ("country", "modifier")
+        if inner and (t.start == a or len(t.word) > 1 or t.kind != "boundary"):
+            return False
     return True
 
 
@@ -83,18 +86,49 @@ def _plausible(lex: Lexicon, name: str) -> bool:
     return name[0] in lex.surnames or all(c in lex.translit for c in name)
 
 
-def _name_after(text: str, lex: Lexicon, ti: TokenIndex, e: int) -> int | None:
-    """End of a 2–4 character name starting at ``e`` (right after a title), or None."""
+def _name_after(text: str, lex: Lexicon, ti: TokenIndex, e: int, strong: bool = False) -> int | None:
+    """End of a name starting at ``e`` (right after a title), or None.
+
+    A name has 2–4 characters, up to 6 when all are transliteration characters, plus a regnal number
+    (``费利佩六世``). ``strong``: the title is qualified by a country, so any name-like run will do.
+    """
     t = ti.by_start.get(e)
     if t is not None and t.kind == "person":
         return t.end
-    for k in (2, 3, 4):
+    for k in range(2, 7):
         b = e + k
         if b > len(text) or not all(CJK_RE.match(c) for c in text[e:b]) or not _clean_candidate(ti, e, b):
             return None
+        if k > 4 and not all(c in lex.translit for c in text[e:b]):
+            return None
+        m = REGNAL_RE.match(text, b)
+        if m:
+            return m.end() if _plausible(lex, text[e:b]) or strong else None
         if _ends_name(text, ti, b):
-            return b if _plausible(lex, text[e:b]) else None
+            if _plausible(lex, text[e:b]) or (strong and _hard_end(text, ti, b) and not ti.starting_in(e, b)):
+                return b
+            return None
     return None
+
+
+def _hard_end(text: str, ti: TokenIndex, i: int) -> bool:
+    """A name surely ends before ``i``: punctuation, ``、``, a rank or an honorific follows (not the
+    end of the text: a headline ends with words, not names)."""
+    if i >= len(text):
+        return False
+    if text[i] == "、" or not CJK_RE.match(text[i]):
+        return True
+    t = ti.by_start.get(i)
+    return t is not None and t.kind in ("rank", "honorific")
+
+
+def _qualified(text: str, lex: Lexicon, ti: TokenIndex, title_start: int) -> bool:
+    """Whether the position ending with the title at ``title_start`` names a country whose names are
+    written in kanji (Japanese names start with surnames no Chinese list holds: 加野幸司)."""
+    j = title_start
+    while j > 0 and CHAIN_CHAR_RE.match(text[j - 1]) and title_start - j < 20:
+        j -= 1
+    return any(t.kind == "country" and t.country in lex.kanji_countries for t in ti.within(j, title_start))
 
 
 def _starts_name(text: str, ti: TokenIndex, i: int, taken: set[int]) -> bool:
@@ -102,7 +136,7 @@ def _starts_name(text: str, ti: TokenIndex, i: int, taken: set[int]) -> bool:
     if i == 0 or not CJK_RE.match(text[i - 1]) or i in taken:
         return True
     t = ti.by_end.get(i)
-    return t is not None and t.kind in ("boundary", "title", "rank", "honorific", "country", "place", "org")
+    return t is not None and t.kind in ("boundary", "title", "rank", "honorific")
 
 
 def _name_before(text: str, lex: Lexicon, ti: TokenIndex, s: int, taken: set[int]) -> int | None:
@@ -148,13 +182,23 @@ def _dot_names(text: str, ti: TokenIndex, a: int, b: int) -> list[tuple[int, int
 
 
 def _chain(text: str, ti: TokenIndex, name_start: int, name_ends: set[int]) -> tuple[int, list[tuple[int, int]]]:
-    """Chain start and position spans of the title chain ending at ``name_start``."""
-    t = ti.by_end.get(name_start)
+    """Chain start and position spans of the title chain ending at ``name_start``.
+
+    An honorific (``拿督``) or a colon may stand between the last title and the name.
+    """
+    end = name_start
+    t = ti.by_end.get(end)
+    if t is not None and t.kind == "honorific":
+        end = t.start
+    elif end > 0 and text[end - 1] in ":：":
+        end -= 1
+    t = ti.by_end.get(end)
     if t is None or t.kind != "title":
         return name_start, []
+    name_start = end
     j = name_start
     while j > 0:
-        if text[j - 1] in HARD_STOP or j in name_ends:
+        if not CHAIN_CHAR_RE.match(text[j - 1]) or j in name_ends:
             break
         tk = ti.by_end.get(j)
         if tk is not None and tk.kind in CHAIN_STOP_KINDS:
@@ -181,6 +225,15 @@ def _chain(text: str, ti: TokenIndex, name_start: int, name_ends: set[int]) -> t
             break
         kept.append((a, b))
     kept.reverse()
+    if kept:  # words before the first position that are not part of it (符合, 支持)
+        a, b = kept[0]
+        first = ti.by_start.get(a)
+        if first is None or first.kind not in ("country", "org", "place", "title", "org_word"):
+            for word, tag in rjieba.tag(text[a:b]):
+                if tag[:1] not in LEADING_TAGS or a + len(word) >= b:
+                    break
+                a += len(word)
+            kept[0] = (a, b)
     # positions joined by nothing: a title word directly followed by a country or party prefix
     out: list[tuple[int, int]] = []
     for a, b in kept:
@@ -241,13 +294,21 @@ def _spans(text: str, lex: Lexicon, ti: TokenIndex) -> list[Span]:
     for t in ti.tokens:
         before = ti.by_end.get(t.start)
         if t.kind == "title" and t.end not in names and (before is None or before.kind != "backref"):
-            b = _name_after(text, lex, ti, t.end)
+            b = _name_after(text, lex, ti, t.end, _qualified(text, lex, ti, t.start))
             if b is not None:
                 claim(t.end, b)
+    for m in lex.vi_name_re.finditer(text):
+        a = m.start()
+        if not _starts_name(text, ti, a, set()):
+            continue
+        for b in sorted({m.end(), a + 3}, reverse=True):
+            if b <= m.end() and _ends_name(text, ti, b) and _clean_candidate(ti, a, b):
+                claim(a, b)
+                break
     taken = set(names.values())
     for t in ti.tokens:
-        if t.kind == "rank" or t.kind == "honorific" or (t.kind == "title" and t.word in lex.short_titles):
-            if t.start in taken:
+        if t.kind == "rank" or (t.kind in ("title", "honorific") and t.word in lex.short_titles):
+            if t.start in taken or t.end in names:
                 continue
             a = _name_before(text, lex, ti, t.start, taken)
             if a is not None:
@@ -408,10 +469,21 @@ def _fill_countries(persons: list[Person], spans: list[tuple[str, Span]], owner:
         prev = (section, s, i)
 
 
-def _home_fallback(persons: list[Person], home: str | None) -> None:
-    """A Chinese-script name with no other clue belongs to the country the document is written from."""
+def _home_fallback(persons: list[Person], home: str | None, toks: list[TokenIndex]) -> None:
+    """A Chinese-script name with no other clue belongs to the country the document is written from;
+    a foreign ``·`` name to the foreign country the document names most."""
+    counts: dict[str, int] = {}
+    for ti in toks:
+        for t in ti.tokens:
+            if t.kind == "country" and t.country and t.country != home:
+                counts[t.country] = counts.get(t.country, 0) + 1
+    foreign = max(counts, key=lambda c: counts[c]) if counts else None
     for p in persons:
-        if p.country is None and home and not any(d in p.name for d in DOTS) and len(p.name) <= 4:
+        if p.country is not None:
+            continue
+        if any(d in p.name for d in DOTS):
+            p.country = foreign
+        elif home and len(p.name) <= 4:
             p.country = home
 
 
@@ -480,7 +552,7 @@ def extract_actors(doc: Document, kb: KnowledgeBase) -> DocActors:
     home = _home_country(doc, kb, lex, [tis["title"], *(ti for sec, ti in tis.items() if sec != "title")])
     _fill_countries(persons, spans, owner, texts, other)
     _link_kb(kb, persons)
-    _home_fallback(persons, home)
+    _home_fallback(persons, home, list(tis.values()))
     _set_names(kb, persons)
     mentions = [
         Mention(kind="person", name=s.name, text=texts[sec][s.start:s.end], section=sec, start=s.start, end=s.end,

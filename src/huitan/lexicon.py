@@ -47,7 +47,7 @@ def _str_list(value: Any) -> str | None:
 COUNTRY_SCHEMA = Schema(
     name="countries",
     required={"code": str, "names": list},
-    optional={"short": list, "prefixes": list, "capital": str},
+    optional={"short": list, "prefixes": list, "capital": str, "kanji_names": bool},
     checks={"code": check_country, "names": _str_list, "short": _str_list, "prefixes": _str_list},
     key="code",
 )
@@ -108,6 +108,8 @@ class Lexicon:
     short_titles: frozenset[str]
     surnames: frozenset[str]  # characters that start Chinese and Vietnamese names
     translit: frozenset[str]  # characters of transliterated foreign names
+    kanji_countries: frozenset[str]  # countries whose names are written in kanji, not Chinese surnames
+    vi_name_re: re.Pattern[str]  # Vietnamese names with a middle 氏 or 文 (裴氏明怀, 阮文年)
     country_names: dict[str, str]  # every written country form → code
     pair_shorts: dict[str, str]  # one-character short forms (越, 中) → code
     org_suffix_re: re.Pattern[str]
@@ -126,7 +128,10 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     country_names: dict[str, str] = {}
     pair_shorts: dict[str, str] = {}
     prefixes: set[str] = set()
+    kanji: set[str] = set()
     for c in kb.table(COUNTRY_SCHEMA):
+        if c.get("kanji_names"):
+            kanji.add(c["code"])
         prefixes.update(c.get("prefixes") or [])
         for w in [*c["names"], *(c.get("prefixes") or [])]:
             add(w, "country", c["code"])
@@ -174,6 +179,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         short_titles=frozenset(short_titles),
         surnames=frozenset(chars["surname"] + chars["surname_vi"]),
         translit=frozenset(chars["transliteration"]),
+        kanji_countries=frozenset(kanji),
+        vi_name_re=re.compile(f"[{re.escape(chars['surname_vi']) or '_'}](?:氏[{CJK}]{{1,2}}|文[{CJK}])"),
         country_names=country_names,
         pair_shorts=pair_shorts,
         org_suffix_re=re.compile(f".*(?:{suffix_alt})" if suffix_alt else r"(?!)"),
