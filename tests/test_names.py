@@ -133,3 +133,30 @@ def test_gold_vietnamese_names(kb: KnowledgeBase) -> None:
                     pairs[p["name"]] = (p["vi"], p.get("aliases", []))
     right = sum(names.names_for(kb, n, "VNM", a)["vi"] == vi for n, (vi, a) in pairs.items())
     assert pairs and right / len(pairs) >= 0.9
+
+
+@pytest.mark.parametrize("alias, plain", [
+    ("Datuk Seri Ahmad Faizal bin Osman", "Ahmad Faizal Osman"),
+    ("Tan Sri Dr. Aminah binti Yusof", "Aminah Yusof"),
+    ("Samdech Pichey Sena Tea Banh", "Tea Banh"),
+    ("H.E. General Somsak Chaiyaphon", "Somsak Chaiyaphon"),
+    ("Luo Bin", "Luo Bin"),          # a final "Bin" is a name, not a connector
+    ("Datuk", "Datuk"),              # never strip a name down to nothing
+])
+def test_plain_latin_name(kb: KnowledgeBase, alias: str, plain: str) -> None:
+    assert names.plain_latin_name(kb, alias) == plain
+
+
+def test_foreign_alias_loses_honorifics(kb: KnowledgeBase) -> None:
+    got = names.names_for(kb, "艾哈迈德·法伊扎尔", "MYS", ["Dato' Sri Ahmad Faizal bin Osman"])
+    assert got["en"] == "Ahmad Faizal Osman"
+
+
+@pytest.mark.parametrize("name, en", [
+    ("韩国瑜", "Han Kuo-yu"),       # names spelt in regular Wade-Giles
+    ("卓荣泰", "Cho Jung-tai"),
+    ("谢长廷", "Hsieh Chang-ting"),
+    ("吕秀莲", "Lu Hsiu-lien"),
+])
+def test_taiwanese_names_use_wade_giles(kb: KnowledgeBase, name: str, en: str) -> None:
+    assert names.names_for(kb, name, "TWN")["en"] == en

@@ -68,6 +68,14 @@ HANVIET_SCHEMA = Schema(
     key=("char", "only"),
 )
 
+HONORIFIC_SCHEMA = Schema(
+    name="honorifics",
+    required={"honorific": str, "kind": str},
+    optional={"note": str},
+    checks={"kind": lambda v: None if v in ("prefix", "connector") else f"kind must be prefix or connector: {v!r}"},
+    key="honorific",
+)
+
 SURNAME_SCHEMA = Schema(
     name="surnames",
     required={"surname": str, "pinyin": str},
@@ -120,6 +128,37 @@ def latin_alias(aliases: Iterable[str]) -> str | None:
         if alias and LATIN_RE.search(alias) and not re.search(r"[\u4e00-\u9fff]", alias):
             return " ".join(alias.split())
     return None
+
+
+def _honorifics(kb: KnowledgeBase) -> tuple[list[list[str]], set[str]]:
+    prefixes, connectors = [], set()
+    for e in kb.table(HONORIFIC_SCHEMA):
+        if e["kind"] == "prefix":
+            prefixes.append(e["honorific"].lower().split())
+        else:
+            connectors.add(e["honorific"])
+    prefixes.sort(key=len, reverse=True)
+    return prefixes, connectors
+
+
+def plain_latin_name(kb: KnowledgeBase, alias: str) -> str:
+    """A Latin-script name without leading honorifics or Malay patronymic connectors.
+
+    ``Datuk Lokman Hakim bin Ali`` → ``Lokman Hakim Ali``; ``Samdech Pichey Sena Tea Banh`` → ``Tea Banh``.
+    """
+    prefixes, connectors = kb.derived("names.honorifics", _honorifics)
+    tokens = alias.split()
+    stripped = True
+    while stripped and len(tokens) > 1:
+        stripped = False
+        low = [t.lower() for t in tokens]
+        for pre in prefixes:
+            if len(pre) < len(tokens) and low[: len(pre)] == pre:
+                tokens = tokens[len(pre):]
+                stripped = True
+                break
+    kept = [t for i, t in enumerate(tokens) if not (0 < i < len(tokens) - 1 and t in connectors)]
+    return " ".join(kept)
 
 
 # ------------------------------------------------------------- readings
@@ -252,6 +291,21 @@ def pinyin_name(kb: KnowledgeBase, name: str) -> str | None:
     return f"{surname} {_title(joined)}" if joined else surname
 
 
+def wade_giles_name(kb: KnowledgeBase, name: str) -> str | None:
+    """Taiwanese-style romanisation: Wade-Giles without apostrophes or umlauts (``许历农`` → ``Hsu Li-nung``)."""
+    if not HAN_RE.match(name) or len(name) < 2:
+        return None
+    from pypinyin import Style, lazy_pinyin
+
+    syllables = [re.sub(r"['’]", "", s).replace("v", "u").replace("ü", "u")
+                 for s in lazy_pinyin(name, style=Style.WADEGILES)]
+    surnames = kb.derived("names.surnames", _surname_index)
+    split = 2 if len(name) >= 3 and name[:2] in surnames else 1
+    surname = _title("".join(syllables[:split]))
+    given = "-".join(syllables[split:])
+    return f"{surname} {_title(given)}" if given else surname
+
+
 # ------------------------------------------------------------- public API
 
 
@@ -273,11 +327,15 @@ def _compute(kb: KnowledgeBase, name: str, country: str | None, aliases: Sequenc
         en = person.get("en") or (strip_diacritics(vi) if vi else None)
         return {"vi": vi, "en": en, "pinyin": pinyin}
     alias = latin_alias(aliases)
+    if alias:
+        alias = plain_latin_name(kb, alias)
     if country == "VNM":
         vi = vietnamese_reading(kb, name, aliases)
         return {"vi": vi, "en": strip_diacritics(vi) if vi else alias, "pinyin": pinyin}
     if country == "CHN":
         return {"vi": None, "en": alias or pinyin, "pinyin": pinyin}
+    if country == "TWN":
+        return {"vi": None, "en": alias or wade_giles_name(kb, name), "pinyin": pinyin}
     return {"vi": None, "en": alias, "pinyin": pinyin}
 
 
