@@ -89,6 +89,7 @@ class _Index:
     via: list[str]
     intl: list[str]
     event_words: list[str]
+    speech: list[str]
     event_set: frozenset[str]
     event_lens: tuple[int, ...]
     welcome: list[str]
@@ -111,7 +112,7 @@ def _build_index(kb: KnowledgeBase) -> _Index:
     ev_words = sorted({r["word"] for r in entries if r["kind"] == "event"}, key=len, reverse=True)
     return _Index(automaton, entries, roles, backref, words(kb, "before"), words(kb, "future"),
                   words(kb, "plural"), words(kb, "delegation"), words(kb, "via"), words(kb, "intl_cue"),
-                  ev_words, frozenset(ev_words), tuple(sorted({len(w) for w in ev_words})),
+                  ev_words, words(kb, "speech"), frozenset(ev_words), tuple(sorted({len(w) for w in ev_words})),
                   words(kb, "welcome"), words(kb, "naval"),
                   sorted({r["word"] for r in rows if r["kind"] == "future" and r.get("group") == "sentence"}), codes)
 
@@ -358,6 +359,14 @@ def _plural_actors(segment: str, idx: _Index, state: _State) -> list[Actor]:
 def _side(text: str, lo: int, hi: int, span: _Span, idx: _Index, state: _State, allow_country: bool,
           exclude: list[tuple[int, int]]) -> list[Actor]:
     got = _pick(span.within(lo, hi, exclude), allow_country)
+    if not got and lo > 0 and text[lo - 1] in "，,":
+        # 王毅表示，此次到越南出席…: the speaker of the clause before is the subject
+        prev = text[max(0, lo - 12):lo - 1]
+        if any(prev.endswith(w) for w in idx.speech):
+            j = lo - 2
+            while j > 0 and text[j - 1] not in CLAUSE_SEP + "。！？\n":
+                j -= 1
+            got = _pick(span.within(j, lo - 1), False)[:1]
     if not [a for a in got if a.kind == "person"]:
         plural = _plural_actors(text[lo:hi], idx, state)
         if plural:
@@ -478,8 +487,8 @@ def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[
         if k >= 0 and k - end <= 2:
             pairs += [(a, "party") for a in _pick(span.within(k + 1, ce), allow_country)]
     parts = _participants(pairs)
-    if typ == "VISIT" and not any(p.kind == "person" and p.role == "visitor" for p in parts) \
-            and _has_any(text[cs:ce], idx.naval):
+    if typ == "VISIT" and parts and not any(p.kind == "person" and p.role == "visitor" for p in parts) \
+            and (_has_any(text[cs:ce], idx.naval) or any(_has_any(p.name, idx.naval) for p in parts)):
         typ = "EXERCISE"
         for p in parts:
             p.role = "party"
@@ -636,17 +645,20 @@ def _compatible(a: _Found, b: _Found) -> bool:
 
 
 def _orgs_within(a: Event, b: Event) -> bool:
-    """Every participant of ``a`` is an organisation of a country that ``b``'s persons come from."""
-    if not a.participants or any(p.kind != "organization" for p in a.participants):
+    """Every participant of ``a`` is in ``b``, or an organisation of a country ``b``'s persons come from
+    (``欢迎老挝人民军高级军事代表团访问`` after the visit of its leader); at least one organisation."""
+    if not any(p.kind == "organization" for p in a.participants):
         return False
+    names = {p.name for p in b.participants}
     countries = {p.country for p in b.participants if p.kind == "person" and p.country}
-    return all(p.country in countries for p in a.participants)
+    return all(p.name in names or (p.kind == "organization" and p.country in countries) for p in a.participants)
 
 
 def _absorb(into: _Found, other: _Found) -> None:
     e, o = into.event, other.event
     if _orgs_within(e, o):
-        e.participants = list(o.participants)
+        e.participants = list(o.participants) + [p for p in e.participants if p.kind == "person"
+                                                 and p.name not in {q.name for q in o.participants}]
     have = {p.name: p for p in e.participants}
     for p in ([] if _orgs_within(o, e) else o.participants):
         q = have.get(p.name)

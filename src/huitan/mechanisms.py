@@ -20,8 +20,8 @@ import cn2an
 from .kb import KnowledgeBase
 from .triggers import cues
 
-ORDINAL = re.compile(r"第\s*([零〇一二两三四五六七八九十百\d]{1,6})\s*[次届]")
-NAME_CHARS = r"[\u4e00-\u9fffA-Za-z0-9+＋—–\-·“”\"]"
+ORDINAL = re.compile(r"第\s*([零〇一二两三四五六七八九十百\d]{1,6})\s*[次届]|(首)[次届]")
+NAME_CHARS = r"[\u4e00-\u9fffA-Za-z0-9+＋—–\-·“”\"「」]"
 LEFT_NAME = re.compile(NAME_CHARS + r"{0,24}$")
 RIGHT_NAME = re.compile(NAME_CHARS + r"{1,30}")
 PAREN = re.compile(r"[(（][^()（）]{0,40}[)）]")
@@ -62,16 +62,19 @@ def find_mechanisms(text: str, kb: KnowledgeBase, persons: list[tuple[int, int]]
     ``persons`` are the spans of person mentions in ``text``: a name never
     reaches back over one (``张主席对第三次…`` names no ``张主席对…``).
     """
-    if "第" not in text:
+    if "第" not in text and "首" not in text:
         return []
     idx = kb.derived("mechanisms.index", _index)
     work = _blank_parens(text)
     found: list[Mechanism] = []
     for m in ORDINAL.finditer(work):
-        try:
-            session = int(cn2an.cn2an(m.group(1), "smart"))
-        except (ValueError, KeyError):
-            continue
+        if m.group(2):
+            session = 1  # 首次, 首届: the first session
+        else:
+            try:
+                session = int(cn2an.cn2an(m.group(1), "smart"))
+            except (ValueError, KeyError):
+                continue
         left_from = max([0, m.start() - 40] + [e for _, e in persons if e <= m.start()])
         left_raw = work[left_from:m.start()]
         left_txt = left_raw.rstrip("\0").split("\0")[-1]
@@ -91,6 +94,9 @@ def find_mechanisms(text: str, kb: KnowledgeBase, persons: list[tuple[int, int]]
         if not rm:
             continue
         right = rm.group()
+        stop = idx["stop_re"].search(right)
+        if stop is not None:
+            right = right[:stop.start()]  # 首次在…框架开展的 names no series
         best = None
         matches = [m2 for suf in idx["suffixes"] for m2 in re.finditer(re.escape(suf), right)]
         for sm in matches:
@@ -105,7 +111,9 @@ def find_mechanisms(text: str, kb: KnowledgeBase, persons: list[tuple[int, int]]
         head = right[:best.start()]
         rep = idx["suffixes"].get(suffix)
         name = left + head + (rep if rep is not None else suffix)
-        name = name.strip("“”\"")
+        name = name.strip("“”\"「」")
+        if name.count("「") != name.count("」"):
+            name = name.replace("「", "").replace("」", "")
         if len(name) <= len(rep or suffix) or len(left + head) < 2:
             continue  # a bare "第一次会议" names no series
         found.append(Mechanism(name, session, max(0, m.start() - len(left)), min(m.end() + best.end(), len(text))))

@@ -16,7 +16,7 @@ from .kb import KnowledgeBase, Schema
 
 KINDS = {
     "event", "conference", "role", "backref", "before", "future", "invite", "delegation", "via", "plural",
-    "place_marker", "topic", "intl_cue", "mech_suffix", "mech_stop", "welcome", "naval",
+    "place_marker", "topic", "intl_cue", "mech_suffix", "mech_stop", "welcome", "naval", "speech",
 }
 TYPES = {"MEET", "TALKS", "VISIT", "CONFERENCE", "SIGN", "MESSAGE", "CALL", "CREDENTIALS", "EXERCISE", "AID"}
 
