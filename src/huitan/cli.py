@@ -275,3 +275,19 @@ def resolve(db: str, kb_files: tuple[str, ...]) -> None:
     store = Store(db)
     sizes = run(store, KnowledgeBase(kb_files))
     err.print(", ".join(f"{k} {v}" for k, v in sizes.items()))
+
+
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (local only by default).")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option("--allow-sql", is_flag=True, help="Enable a read-only /sql endpoint (off by default).")
+def serve(db: str, host: str, port: int, allow_sql: bool) -> None:
+    """Start the read-only browser view: events, persons, country pairs, network, mechanisms, JSON API."""
+    import uvicorn
+
+    from .web.app import Settings, create_app
+
+    open_store(db).close()
+    err.print(f"huitan view of {db} on http://{host}:{port}/ (read-only{', SQL enabled' if allow_sql else ''})")
+    uvicorn.run(create_app(Settings(db=db, allow_sql=allow_sql)), host=host, port=port, log_level="warning")
