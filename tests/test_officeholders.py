@@ -192,8 +192,16 @@ def test_tenure_unknown_cases(kb: KnowledgeBase) -> None:
 
 def test_tenure_ignores_positions_not_recorded(kb: KnowledgeBase) -> None:
     """A written position the KB does not record for the person does not empty the answer."""
-    both = oh.tenure_years(kb, "潘文江", ["越共中央政治局委员", "国防部部长"], "VNM", today=TODAY)
+    both = oh.tenure_years(kb, "潘文江", ["中央军委副书记", "国防部部长"], "VNM", today=TODAY)
     assert both == oh.tenure_years(kb, "潘文江", ["国防部部长"], "VNM", today=TODAY)
+
+
+def test_politburo_seat_narrows_a_long_tenure(kb: KnowledgeBase) -> None:
+    """Foreign minister since 2013, but a Politburo member only from the 2022 congress."""
+    fm = oh.tenure_years(kb, "王毅", ["外交部长"], "CHN", today=TODAY)
+    both = oh.tenure_years(kb, "王毅", ["中共中央政治局委员", "外交部长"], "CHN", today=TODAY)
+    assert fm is not None and both is not None
+    assert both < fm and min(both) == 2022
 
 
 def test_tenure_month_precision(tmp_path: Path) -> None:
