@@ -190,15 +190,13 @@ def locate(text: str, s: dict[str, Any]) -> tuple[int, int] | None:
     """The span of an evidence sentence in its section: the stored offsets, or where the sentence occurs."""
     start, end = s.get("start"), s.get("end")
     ev = s.get("evidence") or ""
-    if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
-        if not ev or text[start:end] == ev:
-            return start, end
+    valid = isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
+    if valid and (not ev or text[start:end] == ev):
+        return start, end
     i = text.find(ev) if ev else -1
     if i >= 0:
         return i, i + len(ev)
-    if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
-        return start, end
-    return None
+    return (start, end) if valid else None
 
 
 def segments(text: str, spans: list[tuple[int, int]]) -> list[dict[str, Any]]:
