@@ -41,6 +41,9 @@ CONJ_START = ("与", "同", "和", "并与", "并同", "及", "以及", "跟")
 BOOK = re.compile(r"《[^《》]{1,120}》")
 INVITE = re.compile(r"(应|受)([^，,。；;]{1,80}?)(?:的)?(?:邀请|之邀|邀)")
 AMOUNT = re.compile(r"(?:近|约|超过|逾)?[\d.,，]+\s*(?:多)?(?:万|亿|千)?\s*(?:美元|元|人民币|越南盾|欧元|日元|卢布|英镑|澳元)")
+# 值此X当选…之际 / 就X当选…: the occasion names the honoree, not the actors
+FRAME = re.compile(r"值此[^，,。；;]{0,50}?之际|就[^，,。；;]{0,40}?(?:当选|就任|连任|荣任)[^，,。；;]{0,20}?(?=向|致|，|,)")
+BASIS = re.compile(r"在[^，,。；;]{0,60}?的基础上")
 ADVERBIAL_END = ("期间", "之际", "时", "之时", "前夕", "过程中")
 COUNTRY_OK = {"TALKS", "EXERCISE", "AID", "CALL", "SIGN"}
 ASYMMETRIC = {"MEET", "VISIT", "MESSAGE", "CREDENTIALS", "AID"}
@@ -423,7 +426,11 @@ def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[
         return None
     allow_country = typ in COUNTRY_OK
     subj_role, obj_role = entry["subject_role"], entry.get("object_role")
-    exclude = inv_span + _via_spans(text, cs, start, idx)
+    frames = [(m.start(), m.end()) for m in FRAME.finditer(text, lo, hi)]
+    if any(a <= start < b for a, b in frames) or BASIS.search(text, cs, ce):
+        return None  # 在…签署的协议的基础上: a background frame, not an event
+    inv_any = [(m.start(), m.end()) for m in INVITE.finditer(text, lo, hi)]
+    exclude = inv_span + _via_spans(text, cs, start, idx) + frames
     subj_lo, subj_hi, obj_lo, obj_hi = cs, start, end, ce
     xiang = text.rfind("向", cs, start)
     if xiang >= 0 and span.covering(xiang) is None and typ in ("MESSAGE", "AID", "CREDENTIALS"):
@@ -467,6 +474,12 @@ def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[
                 pairs = [(a, "host") for a in hosts]
                 pairs += [(a, "visitor") for a in _side(text, k + len(w), start, span, idx, state, False, exclude)]
                 break
+            dui = text.find("对", cs, start)
+            if text.find(w, end, ce) >= 0 and dui >= 0 and span.covering(dui) is None:
+                # A对B访越表示欢迎: A welcomes, B visits
+                pairs = [(a, "host") for a in _pick(span.within(cs, dui, exclude), False)]
+                pairs += [(a, "visitor") for a in _pick(span.within(dui + 1, start, exclude), False)]
+                break
     if typ == "MEET" and subj_role == "host" and len(subj) >= 2:
         k = _conjunction(text, subj[0].end, subj_hi, span)
         if k is not None:
@@ -479,7 +492,7 @@ def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[
         inviters = _pick(span.within(*inv_span[0]), False) if inv_span else []
         pairs += [(a, "host") for a in inviters]
     elif obj_role and not relative:
-        obj = _side(text, obj_lo, obj_hi, span, idx, state, allow_country and typ != "TALKS", [])
+        obj = _side(text, obj_lo, obj_hi, span, idx, state, allow_country and typ != "TALKS", inv_any + frames)
         pairs += [(a, obj_role) for a in obj if a.name not in {s.name for s in subj}]
     elif subj_role == "party":
         # 与B举行会谈 written after the trigger: 会谈 with B

@@ -12,6 +12,7 @@ instruments merged.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,19 @@ INSTRUMENT_SCHEMA = Schema(
     key="code",
 )
 SIDES = ("双方", "越方", "越南", "我方", "两国")
+# reading aids some outlets put after characters: 坚(jiān)决反对(duì)
+PINYIN_GLOSS = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
+
+
+def _unglossed(text: str) -> tuple[str, list[int]]:
+    """``text`` without pinyin glosses, and for each kept character its offset in ``text``."""
+    keep: list[int] = []
+    pos = 0
+    for m in PINYIN_GLOSS.finditer(text):
+        keep.extend(range(pos, m.start()))
+        pos = m.end()
+    keep.extend(range(pos, len(text)))
+    return "".join(text[i] for i in keep), keep
 PRONOUNS = ("他", "她")
 
 
@@ -62,7 +76,7 @@ def extract_statements(doc: Document, actors: DocActors, kb: KnowledgeBase) -> l
     idx: _Index = kb.derived("statements.index", _build)
     section = doc.body_section
     text = doc.section_text(section)
-    if not text or not idx.instruments.find_matches_as_indexes(text):
+    if not text or not idx.instruments.find_matches_as_indexes(_unglossed(text)[0]):
         return []
     persons = sorted((m for m in actors.mentions if m.section == section and m.kind == "person"),
                      key=lambda m: m.start)
@@ -79,13 +93,15 @@ def extract_statements(doc: Document, actors: DocActors, kb: KnowledgeBase) -> l
     prev = ""
     for lo, hi in sentences(text):
         sent = text[lo:hi]
+        clean, keep = _unglossed(sent)
         here = [m for m in persons if lo <= m.start < hi]
         codes = []
-        for p, _, _ in idx.instruments.find_matches_as_indexes(sent):
+        hits = idx.instruments.find_matches_as_indexes(clean)
+        for p, _, _ in hits:
             code = idx.instrument_codes[p]
             if code not in codes:
                 codes.append(code)
-        first_ins = min((s for _, s, _ in idx.instruments.find_matches_as_indexes(sent)), default=len(sent))
+        first_ins = min((keep[s] for _, s, _ in hits), default=len(sent))
         subject = next((m for m in here if m.start - lo < first_ins), None)
         speaker: tuple[str, str | None] | None
         if subject is not None:
@@ -94,7 +110,7 @@ def extract_statements(doc: Document, actors: DocActors, kb: KnowledgeBase) -> l
             speaker = last_vn
         else:
             speaker = last
-        topics = _topics(idx, sent) or _topics(idx, prev)
+        topics = _topics(idx, clean) or _topics(idx, prev)
         if codes and topics and speaker is not None:
             group = topics[0]["group"]
             named = [t["topic"] for t in topics if t["topic"] != "海上问题"]
@@ -113,5 +129,5 @@ def extract_statements(doc: Document, actors: DocActors, kb: KnowledgeBase) -> l
             last = who(here[0])
             if last[1] == "VNM":
                 last_vn = last
-        prev = sent
+        prev = clean
     return list(found.values())

@@ -1,0 +1,79 @@
+"""Corpus-level merge of events and mechanism records."""
+
+from __future__ import annotations
+
+from huitan.merge import dates_compatible, event_id, mechanism_records, merge_events
+from huitan.model import DateValue, Event, Evidence, Participant
+
+
+def ev(typ: str, names: list[str], doc: str, start: str | None = None, years: list[int] | None = None,
+       mechanism: dict | None = None, place: str | None = None) -> Event:
+    date = DateValue(start=start, precision="day" if start and len(start) >= 7 else "unknown",
+                     year_candidates=years or []) if start or years else None
+    return Event(type=typ, participants=[Participant(n, "party") for n in names], date=date,
+                 mechanism=mechanism, location={"name": place, "country": None} if place else None,
+                 sources=[Evidence(doc, "body", "…", 0, 1)])
+
+
+def test_same_event_in_two_documents_is_one() -> None:
+    a = ev("TALKS", ["潘文江", "董军"], "d1", "2025-04-17")
+    b = ev("TALKS", ["董军", "潘文江"], "d2", "--04-17", years=[2025])
+    merged = merge_events([a, b])
+    assert len(merged) == 1 and [s.doc_id for s in merged[0].sources] == ["d1", "d2"]
+    assert merged[0].date is not None and merged[0].date.start == "2025-04-17"
+
+
+def test_incompatible_dates_never_join() -> None:
+    a = ev("TALKS", ["潘文江", "董军"], "d1", "2025-04-17")
+    b = ev("TALKS", ["潘文江", "董军"], "d2", "2024-04-17")
+    c = ev("TALKS", ["潘文江", "董军"], "d3", "2025-05-02")
+    assert len(merge_events([a, b, c])) == 3
+
+
+def test_year_candidates_must_intersect() -> None:
+    assert not dates_compatible(DateValue(start="--09-03", year_candidates=[2011, 2012]),
+                                DateValue(start="--09-03", year_candidates=[2015]))
+    assert dates_compatible(DateValue(start="--09-03", year_candidates=[2011, 2012]),
+                            DateValue(start="2012-09-03"))
+    assert not dates_compatible(DateValue(start="2012-09"), DateValue(start="2012-10-01"))
+
+
+def test_different_types_or_people_stay_apart() -> None:
+    a = ev("TALKS", ["潘文江", "董军"], "d1", "2025-04-17")
+    b = ev("MEET", ["潘文江", "董军"], "d2", "2025-04-17")
+    c = ev("TALKS", ["范明政", "李强"], "d3", "2025-04-17")
+    assert len(merge_events([a, b, c])) == 3
+
+
+def test_undated_report_needs_more_than_one_shared_actor() -> None:
+    a = ev("MEET", ["苏林", "王毅"], "d1", "2026-03-16")
+    b = ev("MEET", ["苏林", "王毅"], "d2")
+    c = ev("MEET", ["苏林", "黄循财"], "d3")
+    merged = merge_events([a, b, c])
+    assert len(merged) == 2 and len(merged[0].sources) == 2
+
+
+def test_same_document_is_never_merged_again() -> None:
+    a = ev("MESSAGE", ["梁强", "甲"], "d1", "2025-12-05")
+    b = ev("MESSAGE", ["梁强", "甲"], "d1", "2025-12-05")
+    assert len(merge_events([a, b])) == 2
+
+
+def test_event_ids_are_stable_and_unique() -> None:
+    a = ev("TALKS", ["潘文江", "董军"], "d1", "2025-04-17")
+    b = ev("TALKS", ["董军", "潘文江"], "d9", "2025-04-17")
+    assert event_id(a) == event_id(b)
+    merged = merge_events([ev("TALKS", ["甲", "乙"], "d1", "2025-01-01"), ev("VISIT", ["甲"], "d2", "2025-01-01")])
+    assert len({e.event_id for e in merged}) == 2 and all(e.event_id for e in merged)
+
+
+def test_mechanism_records_one_per_session() -> None:
+    mech = {"name": "越中边境国防友好交流", "session": 9}
+    talks = ev("TALKS", ["潘文江", "董军"], "d1", "2025-04-17", mechanism=mech)
+    conf = ev("CONFERENCE", [], "d2", "2025-04-16", mechanism=mech, place="老街")
+    other = ev("CONFERENCE", ["甲"], "d3", "2012-09-03", mechanism={"name": "越中国防安全副部长级战略对话", "session": 3})
+    merged = merge_events([talks, conf, other])
+    recs = mechanism_records(merged)
+    assert [(r["name"], r["session"]) for r in recs] == [("越中边境国防友好交流", 9), ("越中国防安全副部长级战略对话", 3)]
+    assert recs[0]["place"] == "老街" and recs[0]["date"] == "2025-04-16"
+    assert recs[0]["event_id"] == conf.event_id
