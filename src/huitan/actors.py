@@ -28,8 +28,13 @@ from huitan.model import DocActors, Document, Mention, Person
 CHAIN_CHAR_RE = re.compile(rf"[{CJK}0-9、]")
 # jieba tags of words that precede a position without being part of it: verbs, prepositions, adverbs
 LEADING_TAGS = frozenset("vpdcur")
+CJK_RUN_RE = re.compile(rf"[{CJK}]+")
 REGNAL_RE = re.compile(r"[一二三四五六七八九十]{1,3}世")
-DOT_NAME_RE = re.compile(rf"[{CJK}]+(?:\s?[·•‧・．\-－‐]\s?[{CJK}]+)+")
+# a name dot between two characters; the name around it is found by scanning outwards (a regex that
+# starts at every character of a long run would take quadratic time)
+DOT_RE = re.compile(rf"(?<=[{CJK}])\s?[·•‧・．]\s?(?=[{CJK}])")
+RUN_AFTER_RE = re.compile(rf"[{CJK}\-－‐]{{1,16}}")
+RUN_BEFORE_RE = re.compile(rf"[{CJK}\-－‐]{{1,16}}$")
 DOTS = "·•‧・．"
 NAME_SEPS = DOTS + "-－‐"
 LATIN_ALIAS_RE = re.compile(r"\s?[（(]\s?([A-Za-zÀ-ỹ][A-Za-zÀ-ỹ .'’\-–]{1,60}?)\s?[)）]")
@@ -40,7 +45,8 @@ INNER_KINDS = frozenset({"boundary", "title", "rank", "honorific", "backref", "o
 CHAIN_STOP_KINDS = frozenset({"boundary", "rank", "honorific", "person", "backref"})
 INNER_CONJ = frozenset({"与", "和"})
 LEAD_CUES = ("率领的", "为团长的", "为首的", "带领的", "率领", "率")
-BYLINE_RE = re.compile(rf"([{CJK}]{{0,6}}?)记者\s?([{CJK}]{{2,3}})\s?(?:摄|[）)])")
+BYLINE_RE = re.compile(rf"记者\s?([{CJK}]{{2,3}})\s?(?:摄|[）)])")
+OUTLET_BEFORE_RE = re.compile(rf"[{CJK}]{{1,6}}$")
 
 
 @dataclass
@@ -86,26 +92,28 @@ def _plausible(lex: Lexicon, name: str) -> bool:
     return name[0] in lex.surnames or all(c in lex.translit for c in name)
 
 
-def _name_after(text: str, lex: Lexicon, ti: TokenIndex, e: int, strong: bool = False) -> int | None:
+def _name_after(text: str, lex: Lexicon, ti: TokenIndex, e: int, title_start: int) -> int | None:
     """End of a name starting at ``e`` (right after a title), or None.
 
     A name has 2–4 characters, up to 6 when all are transliteration characters, plus a regnal number
-    (``费利佩六世``). ``strong``: the title is qualified by a country, so any name-like run will do.
+    (``费利佩六世``). After a title of a country that writes names in kanji, any run of characters
+    that surely ends (punctuation, a rank) will do.
     """
     t = ti.by_start.get(e)
     if t is not None and t.kind == "person":
         return t.end
     for k in range(2, 7):
         b = e + k
-        if b > len(text) or not all(CJK_RE.match(c) for c in text[e:b]) or not _clean_candidate(ti, e, b):
+        if b > len(text) or not CJK_RUN_RE.fullmatch(text, e, b) or not _clean_candidate(ti, e, b):
             return None
         if k > 4 and not all(c in lex.translit for c in text[e:b]):
             return None
         m = REGNAL_RE.match(text, b)
         if m:
-            return m.end() if _plausible(lex, text[e:b]) or strong else None
+            return m.end() if _plausible(lex, text[e:b]) else None
         if _ends_name(text, ti, b):
-            if _plausible(lex, text[e:b]) or (strong and _hard_end(text, ti, b) and not ti.starting_in(e, b)):
+            if _plausible(lex, text[e:b]) or (
+                    _hard_end(text, ti, b) and not ti.starting_in(e, b) and _qualified(text, lex, ti, title_start)):
                 return b
             return None
     return None
@@ -146,7 +154,7 @@ def _name_before(text: str, lex: Lexicon, ti: TokenIndex, s: int, taken: set[int
         return t.start
     for k in (3, 2, 4):
         a = s - k
-        if a < 0 or not all(CJK_RE.match(c) for c in text[a:s]):
+        if a < 0 or not CJK_RUN_RE.fullmatch(text, a, s):
             continue
         if k == 4 and text[a + 1] != "氏":
             continue
@@ -157,7 +165,21 @@ def _name_before(text: str, lex: Lexicon, ti: TokenIndex, s: int, taken: set[int
     return None
 
 
-def _dot_names(text: str, ti: TokenIndex, a: int, b: int) -> list[tuple[int, int]]:
+def _dot_runs(text: str) -> list[tuple[int, int]]:
+    """Spans of character runs joined by name dots (``穆罕默德·萨拉赫·埃尔丁``)."""
+    runs: list[tuple[int, int]] = []
+    for m in DOT_RE.finditer(text):
+        after = RUN_AFTER_RE.match(text, m.end())
+        end = after.end() if after else m.end()
+        if runs and runs[-1][1] >= m.start():
+            runs[-1] = (runs[-1][0], end)
+            continue
+        before = RUN_BEFORE_RE.search(text, max(0, m.start() - 16), m.start())
+        runs.append((before.start() if before else m.start(), end))
+    return runs
+
+
+def _dot_names(text: str, lex: Lexicon, ti: TokenIndex, a: int, b: int) -> list[tuple[int, int]]:
     """Foreign ``·`` names in the run ``[a, b)``: split at title, rank and boundary words."""
     cuts = [a]
     for t in ti.within(a, b):
@@ -170,7 +192,8 @@ def _dot_names(text: str, ti: TokenIndex, a: int, b: int) -> list[tuple[int, int
         dots = [i for i, c in enumerate(piece) if c in NAME_SEPS]
         if not any(c in DOTS for c in piece) or dots[0] == 0 or dots[-1] >= len(piece) - 1 or not CJK_RE.match(piece[-1]):
             continue
-        if dots[0] > 4:  # a long first part carries words before the name: keep its last word
+        if dots[0] > 4 and not all(c in lex.translit for c in piece[: dots[0]]):
+            # a long first part with words that are not transliterations: keep its last word
             words = rjieba.cut(piece[: dots[0]])
             keep = words[-1] if len(words[-1]) >= 2 else "".join(words[-2:])
             x += dots[0] - len(keep)
@@ -203,8 +226,9 @@ def _chain(text: str, ti: TokenIndex, name_start: int, name_ends: set[int]) -> t
         tk = ti.by_end.get(j)
         if tk is not None and tk.kind in CHAIN_STOP_KINDS:
             before = ti.by_end.get(tk.start)
+            after = ti.by_start.get(tk.end)
             if tk.word in INNER_CONJ and before is None and tk.start not in name_ends and tk.start > 0 \
-                    and CJK_RE.match(text[tk.start - 1]):
+                    and CJK_RE.match(text[tk.start - 1]) and (after is None or after.kind != "country"):
                 j = tk.start
                 continue
             break
@@ -285,8 +309,8 @@ def _spans(text: str, lex: Lexicon, ti: TokenIndex) -> list[Span]:
             return
         names[a] = b
 
-    for m in DOT_NAME_RE.finditer(text):
-        for x, y in _dot_names(text, ti, m.start(), m.end()):
+    for a, b in _dot_runs(text):
+        for x, y in _dot_names(text, lex, ti, a, b):
             claim(x, y)
     for t in ti.tokens:
         if t.kind == "person":
@@ -294,7 +318,7 @@ def _spans(text: str, lex: Lexicon, ti: TokenIndex) -> list[Span]:
     for t in ti.tokens:
         before = ti.by_end.get(t.start)
         if t.kind == "title" and t.end not in names and (before is None or before.kind != "backref"):
-            b = _name_after(text, lex, ti, t.end, _qualified(text, lex, ti, t.start))
+            b = _name_after(text, lex, ti, t.end, t.start)
             if b is not None:
                 claim(t.end, b)
     for m in lex.vi_name_re.finditer(text):
@@ -343,11 +367,12 @@ def _bylines(text: str, names: dict[int, int]) -> list[Span]:
     """Reporter bylines (``越通社记者 林庆 摄``): persons whose only position is the byline."""
     out = []
     for m in BYLINE_RE.finditer(text):
-        a, b = m.span(2)
+        a, b = m.span(1)
         if a in names:
             continue
-        pos = m.group(1) + "记者"
-        out.append(Span(m.start(1), a, b, b, m.group(2), [pos], [None], byline=True))
+        outlet = OUTLET_BEFORE_RE.search(text, max(0, m.start() - 6), m.start())
+        start = outlet.start() if outlet else m.start()
+        out.append(Span(start, a, b, b, m.group(1), [text[start:m.start()] + "记者"], [None], byline=True))
     return out
 
 
@@ -469,6 +494,17 @@ def _fill_countries(persons: list[Person], spans: list[tuple[str, Span]], owner:
         prev = (section, s, i)
 
 
+def _latin_country(lex: Lexicon, persons: list[Person]) -> None:
+    """Country from a Latin-script alias whose family name is typical of one country (``Nguyen Minh Vu``)."""
+    for p in persons:
+        if p.country is None:
+            for alias in p.aliases:
+                first = alias.split()[0] if alias.split() else ""
+                if first in lex.latin_surnames:
+                    p.country = lex.latin_surnames[first]
+                    break
+
+
 def _home_fallback(persons: list[Person], home: str | None, toks: list[TokenIndex]) -> None:
     """A Chinese-script name with no other clue belongs to the country the document is written from;
     a foreign ``·`` name to the foreign country the document names most."""
@@ -552,6 +588,7 @@ def extract_actors(doc: Document, kb: KnowledgeBase) -> DocActors:
     home = _home_country(doc, kb, lex, [tis["title"], *(ti for sec, ti in tis.items() if sec != "title")])
     _fill_countries(persons, spans, owner, texts, other)
     _link_kb(kb, persons)
+    _latin_country(lex, persons)
     _home_fallback(persons, home, list(tis.values()))
     _set_names(kb, persons)
     mentions = [

@@ -24,6 +24,7 @@ from huitan.textutil import sentences
 DOTS = "·•‧・．"
 ORG_STOP_KINDS = frozenset({"title", "rank", "honorific", "backref", "person"})
 INNER_CONJ = frozenset({"与", "和"})
+ORG_START_KINDS = frozenset({"place", "country", "org"})
 BOTH_SIDES = "双方"
 
 
@@ -48,8 +49,7 @@ def _org_end(text: str, ti: TokenIndex, lex: Lexicon, start: int, first_end: int
             pos = tk.end
         else:
             pos += 1
-        m = lex.org_suffix_re.match(text, start, pos)
-        if m and m.end() == pos:
+        if text[pos - 1] in lex.suffix_ends and any(text.endswith(sf, start, pos) for sf in lex.suffixes[text[pos - 1]]):
             best = pos
     return best
 
@@ -65,7 +65,7 @@ def orgs_and_places(text: str, section: str, lex: Lexicon, ti: TokenIndex, names
         return k >= 0 and i < names[name_starts[k]]
 
     for t in ti.tokens:
-        if t.start < skip_to or in_name(t.start):
+        if t.kind not in ORG_START_KINDS or t.start < skip_to or in_name(t.start):
             continue
         if t.kind == "place":
             end = _org_end(text, ti, lex, t.start, t.end, names)
@@ -162,21 +162,23 @@ def _surname_refs(texts: dict[str, str], tis: dict[str, TokenIndex], lex: Lexico
 def _plural_refs(texts: dict[str, str], tis: dict[str, TokenIndex], persons: list[Person],
                  mentions: list[Mention]) -> list[Mention]:
     out = []
+    bylines = {i for i, p in enumerate(persons) if _is_byline(p)}
     for sec, text in texts.items():
         ti = tis[sec]
+        refs = [t for t in ti.tokens if t.kind == "backref"]
+        if not refs:
+            continue
         seen = sorted((m.start, m.entity) for m in mentions if m.section == sec and m.entity is not None)
         sents = sentences(text)
-        for t in ti.tokens:
-            if t.kind != "backref":
-                continue
-            before = [e for s, e in seen if s < t.start and e is not None and not _is_byline(persons[e])]
+        for t in refs:
+            before = [e for s, e in seen if s < t.start and e is not None and e not in bylines]
             nxt = ti.by_start.get(t.end)
             end = t.end
             if t.word == BOTH_SIDES:
                 # persons of the current and the previous sentence
                 k = next((i for i, (s, e) in enumerate(sents) if s <= t.start < e), 0)
                 lo = sents[max(0, k - 1)][0] if sents else 0
-                near = [e for s, e in seen if lo <= s < t.start and e is not None and not _is_byline(persons[e])]
+                near = [e for s, e in seen if lo <= s < t.start and e is not None and e not in bylines]
                 cands = list(dict.fromkeys(near))
                 if len({persons[i].country for i in cands}) != 2 or len(cands) != 2:
                     continue

@@ -69,7 +69,9 @@ ORG_SCHEMA = Schema(
 NAME_CHARS_SCHEMA = Schema(
     name="name_chars",
     required={"kind": str, "chars": str},
-    checks={"kind": _one_of(("surname", "surname_vi", "transliteration"))},
+    optional={"country": str},
+    checks={"kind": _one_of(("surname", "surname_vi", "transliteration", "latin_surname")),
+            "country": check_country},
     key="kind",
 )
 PLACE_SCHEMA = Schema(
@@ -88,7 +90,7 @@ CJK = "\u3400-\u9fff\uf900-\ufaff"
 CJK_RE = re.compile(f"[{CJK}]")
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     start: int
     end: int
@@ -108,13 +110,19 @@ class Lexicon:
     short_titles: frozenset[str]
     surnames: frozenset[str]  # characters that start Chinese and Vietnamese names
     translit: frozenset[str]  # characters of transliterated foreign names
+    latin_surnames: dict[str, str]  # family names in Latin script → country (Nguyen → VNM)
     kanji_countries: frozenset[str]  # countries whose names are written in kanji, not Chinese surnames
     vi_name_re: re.Pattern[str]  # Vietnamese names with a middle 氏 or 文 (裴氏明怀, 阮文年)
     country_names: dict[str, str]  # every written country form → code
     pair_shorts: dict[str, str]  # one-character short forms (越, 中) → code
-    org_suffix_re: re.Pattern[str]
+    suffixes: dict[str, list[str]]  # organisation suffixes (部, 委员会) by their last character
     prefixes: frozenset[str] = frozenset()  # party, army and state-body prefixes (越共, 解放军)
     rank_en: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def suffix_ends(self) -> dict[str, list[str]]:
+        """Last characters of organisation suffixes."""
+        return self.suffixes
 
 
 def _build(kb: KnowledgeBase) -> Lexicon:
@@ -166,11 +174,17 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     for name, country in _kb_person_names(kb):
         add(name, "person", country)
     chars = {"surname": "", "surname_vi": "", "transliteration": ""}
+    latin: dict[str, str] = {}
     for row in kb.table(NAME_CHARS_SCHEMA):
-        chars[row["kind"]] += row["chars"]
+        if row["kind"] == "latin_surname":
+            latin.update(dict.fromkeys(row["chars"].split(), row.get("country")))
+        else:
+            chars[row["kind"]] += row["chars"]
     words = sorted(entries)
     automaton = ahocorasick_rs.AhoCorasick(words, matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_LONGEST)
-    suffix_alt = "|".join(sorted(map(re.escape, suffixes), key=len, reverse=True))
+    by_last: dict[str, list[str]] = {}
+    for sf in suffixes:
+        by_last.setdefault(sf[-1], []).append(sf)
     return Lexicon(
         automaton=automaton,
         words=words,
@@ -180,10 +194,11 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         surnames=frozenset(chars["surname"] + chars["surname_vi"]),
         translit=frozenset(chars["transliteration"]),
         kanji_countries=frozenset(kanji),
+        latin_surnames=latin,
         vi_name_re=re.compile(f"[{re.escape(chars['surname_vi']) or '_'}](?:氏[{CJK}]{{1,2}}|文[{CJK}])"),
         country_names=country_names,
         pair_shorts=pair_shorts,
-        org_suffix_re=re.compile(f".*(?:{suffix_alt})" if suffix_alt else r"(?!)"),
+        suffixes=by_last,
         prefixes=frozenset(prefixes),
         rank_en=rank_en,
     )
