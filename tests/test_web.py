@@ -86,9 +86,8 @@ def analysis(doc: Document, persons: list[dict[str, Any]]) -> dict[str, Any]:
             "events": [], "statements": []}
 
 
-@pytest.fixture(scope="module")
-def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("web") / "web.db"
+def build_fixture_db(path: Path) -> Path:
+    """The hand-made database: three documents (one with markup in its text), two persons, three events."""
     s = Store(path)
     with s.transaction():
         s.add_document(MEET_DOC, analysis(MEET_DOC, [GIANG, DONG]))
@@ -101,6 +100,11 @@ def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     s.replace_corpus([GIANG, DONG], mentions, [MEET, TALKS, DOMESTIC], MECHS, [STATEMENT])
     s.close()
     return path
+
+
+@pytest.fixture(scope="module")
+def fixture_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_fixture_db(tmp_path_factory.mktemp("web") / "web.db")
 
 
 @pytest.fixture(scope="module")

@@ -98,7 +98,7 @@ def events(store: Store, q: EventQuery) -> dict[str, Any]:
     """Events matching ``q`` in date order, facet counts (each facet ignoring its own filter), search hits."""
     cond, args, hits = _where(q, store)
     rows = store.db.execute(
-        f"SELECT e.record FROM events e{cond} ORDER BY e.date_start IS NULL, e.date_start, e.event_id LIMIT ?",
+        f"SELECT e.record FROM events e{cond} ORDER BY e.year IS NULL, e.date_start, e.event_id LIMIT ?",
         [*args, q.limit],
     ).fetchall()
     total = store.db.execute(f"SELECT count(*) FROM events e{cond}", args).fetchone()[0]
@@ -278,7 +278,7 @@ def person(store: Store, person_id: str) -> dict[str, Any] | None:
     p = json.loads(row[0])
     evs = [json.loads(r[0]) for r in store.db.execute(
         "SELECT e.record FROM events e WHERE e.event_id IN (SELECT event_id FROM participants WHERE person_id = ?)"
-        " ORDER BY e.date_start IS NULL, e.date_start, e.event_id", (person_id,))]
+        " ORDER BY e.year IS NULL, e.date_start, e.event_id", (person_id,))]
     doc_date: dict[str, str] = {}
     for e in evs:
         start = (e.get("date") or {}).get("start")
@@ -297,12 +297,15 @@ def person(store: Store, person_id: str) -> dict[str, Any] | None:
         key = tuple(here["positions"])
         when = doc_date.get(doc_id) or (doc["published"] if doc else None)
         item = seen.setdefault(key, {"positions": here["positions"], "rank": here.get("rank"),
-                                     "first": when, "last": when, "documents": []})
+                                     "first": None, "last": None, "documents": [], "dates": []})
         item["documents"].append({"doc_id": doc_id, "title": doc["title"] if doc else doc_id})
         if when:
-            item["first"] = min(filter(None, [item["first"], when]))
-            item["last"] = max(filter(None, [item["last"], when]))
-    timeline = sorted(seen.values(), key=lambda x: (x["first"] is None, x["first"] or ""))
+            item["dates"].append(when)
+    for item in seen.values():
+        dates = item.pop("dates")
+        dated = [d for d in dates if d[:4].isdigit()] or dates  # "--04-14" only when no year is known
+        item["first"], item["last"] = (min(dated), max(dated)) if dated else (None, None)
+    timeline = sorted(seen.values(), key=lambda x: (not (x["first"] or "")[:4].isdigit(), x["first"] or ""))
     counter: Counter[tuple[str, str | None, str | None]] = Counter()
     for e in evs:
         for q in e.get("participants") or []:
@@ -335,7 +338,7 @@ def pair(store: Store, a: str, b: str) -> dict[str, Any]:
     evs = [json.loads(r[0]) for r in store.db.execute(
         "SELECT record FROM events WHERE event_id IN (SELECT event_id FROM participants WHERE country = ?)"
         " AND event_id IN (SELECT event_id FROM participants WHERE country = ?)"
-        " ORDER BY date_start IS NULL, date_start, event_id", (a, b))]
+        " ORDER BY year IS NULL, date_start, event_id", (a, b))]
     per: dict[str, Counter[str]] = defaultdict(Counter)
     for e in evs:
         start = (e.get("date") or {}).get("start") or ""
