@@ -178,6 +178,7 @@ class When:
     in_sentence: bool = True
     rel_year: int | None = None  # 今年/去年/明年
     weekday: int | None = None
+    year_origin: str | None = None  # where a year not written in the expression came from (``published``)
 
     def fits_weekday(self, y: int) -> bool:
         """False when the text names a weekday that the date does not fall on in year ``y``."""
@@ -220,6 +221,8 @@ class DocDates:
     doc: Document
     exprs: dict[str, list[DateExpr]] = field(default_factory=dict)
     spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    anchors: dict[bool, list[Anchor]] = field(default_factory=dict)  # memo of :func:`_anchors`
+    contexts: dict[tuple[str, int], tuple[bool, str | None]] = field(default_factory=dict)  # memo of :func:`_context`
 
     def sentence_of(self, section: str, pos: int) -> tuple[int, int]:
         for s, e in self.spans.get(section, []):
@@ -250,6 +253,13 @@ def _cached_doc_dates(doc: Document, kb: KnowledgeBase) -> DocDates:
 
 def _context(dd: DocDates, section: str, e: DateExpr, kb: KnowledgeBase) -> tuple[bool, str | None]:
     """(in reported speech, direction) of an expression from the words of its sentence."""
+    key = (section, e.start)
+    if key not in dd.contexts:
+        dd.contexts[key] = _find_context(dd, section, e, kb)
+    return dd.contexts[key]
+
+
+def _find_context(dd: DocDates, section: str, e: DateExpr, kb: KnowledgeBase) -> tuple[bool, str | None]:
     lex = lexicon(kb)
     text = dd.doc.section_text(section)
     s, end = dd.sentence_of(section, e.start)
@@ -288,6 +298,12 @@ def _strong_year(e: DateExpr) -> bool:
 
 def _anchors(dd: DocDates, kb: KnowledgeBase, *, years: bool) -> list[Anchor]:
     """Dated anchors of a document: written full dates, anniversary days, and dates whose sentence names the year."""
+    if years not in dd.anchors:
+        dd.anchors[years] = _find_anchors(dd, kb, years)
+    return dd.anchors[years]
+
+
+def _find_anchors(dd: DocDates, kb: KnowledgeBase, years: bool) -> list[Anchor]:
     out: list[Anchor] = []
     for section, exprs in dd.exprs.items():
         for e in exprs:
@@ -506,7 +522,8 @@ def _resolve(dd: DocDates, section: str, e: DateExpr, kb: KnowledgeBase, depth: 
             if ref is None:
                 return None
             d = date(ref[0] or LEAP, ref[1], ref[2]) + timedelta(days=shift)
-            return When(d.month, d.day, None, None, d.year if ref[0] else None, None, None, e.part_of_day, e.text)
+            return When(d.month, d.day, None, None, d.year if ref[0] else None, None, None, e.part_of_day, e.text,
+                        year_origin="published")
         base = _preceding(dd, section, e.start, kb, depth + 1, need_month=True)
         if base is None or base.day is None or base.month is None:
             return None
@@ -664,7 +681,8 @@ def _date_one(dd: DocDates, event: Event, w: When, persons: list[Person], page: 
     section = src.section if src.section in dd.exprs else dd.doc.body_section
     s, e = src.start, max(src.end, src.start)
     if w.year is not None:
-        return _value(w, w.year, "text" if w.in_sentence else "document", [w.year]), False
+        source = w.year_origin or ("text" if w.in_sentence else "document")
+        return _value(w, w.year, source, [w.year]), False
     if w.month is None:
         return _value(w, None, "none", []), False
     pub = _published(dd.doc)

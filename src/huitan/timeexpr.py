@@ -96,6 +96,7 @@ class Lexicon:
     values: dict[tuple[str, str], str]
     relative_pod: dict[str, str]
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    trigger: re.Pattern[str]  # characters every date expression contains; patterns run only near them
 
     def of(self, kind: str) -> tuple[str, ...]:
         return self.words.get(kind, ())
@@ -168,7 +169,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         ("relative", rf"(?P<rel>{_alt(words.get('relative', ()))}){pod}"),
         ("year", rf"{nb}(?P<y>{y}){sp}年(?!{sp}{mo}{sp}月)(?![代间度])"),
     ]
-    return Lexicon(words, values, relative_pod, tuple((k, re.compile(p)) for k, p in patterns))
+    trigger = re.compile(rf"[月日号年]|{dig}[/.\-]{dig}|{_alt(words.get('relative', ()))}|{_alt(words.get('dateline', ()))}")
+    return Lexicon(words, values, relative_pod, tuple((k, re.compile(p)) for k, p in patterns), trigger)
 
 
 def lexicon(kb: KnowledgeBase) -> Lexicon:
@@ -289,17 +291,34 @@ def parse_dates(text: str, kb: KnowledgeBase | None = None) -> list[DateExpr]:
     not matched again, so ``2016-2021年`` is one period, not two years.
     """
     lex = lexicon(kb or _default_kb())
-    claimed = [False] * (len(text) + 1)
     found: list[DateExpr] = []
-    for kind, pat in lex.patterns:
-        for m in pat.finditer(text):
-            if any(claimed[m.start():m.end()]):
-                continue
-            e = _make(kind, m, text, lex)
-            if not _valid(e):
-                continue
-            for i in range(m.start(), m.end()):
-                claimed[i] = True
-            found.append(e)
+    for lo, hi in _windows(text, lex):
+        claimed = [False] * (hi - lo + 1)
+        for kind, pat in lex.patterns:
+            for m in pat.finditer(text, lo, hi):
+                if any(claimed[m.start() - lo:m.end() - lo]):
+                    continue
+                e = _make(kind, m, text, lex)
+                if not _valid(e):
+                    continue
+                for i in range(m.start() - lo, m.end() - lo):
+                    claimed[i] = True
+                found.append(e)
     found.sort(key=lambda e: e.start)
     return found
+
+
+WINDOW = 12  # characters kept on each side of a trigger: more than any expression reaches beyond one
+MERGE_GAP = 40  # windows closer than this are scanned as one (fewer regex calls)
+
+
+def _windows(text: str, lex: Lexicon) -> list[tuple[int, int]]:
+    """Disjoint stretches of ``text`` around the characters dates are written with (a fast pre-filter)."""
+    spans: list[tuple[int, int]] = []
+    for m in lex.trigger.finditer(text):
+        lo, hi = max(0, m.start() - WINDOW), min(len(text), m.end() + WINDOW)
+        if spans and lo <= spans[-1][1] + MERGE_GAP:
+            spans[-1] = (spans[-1][0], hi)
+        else:
+            spans.append((lo, hi))
+    return spans
