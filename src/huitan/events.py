@@ -42,7 +42,7 @@ BOOK = re.compile(r"《[^《》]{1,120}》")
 INVITE = re.compile(r"(应|受)([^，,。；;]{1,80}?)(?:的)?(?:邀请|之邀|邀)")
 AMOUNT = re.compile(r"(?:近|约|超过|逾)?[\d.,，]+\s*(?:多)?(?:万|亿|千)?\s*(?:美元|元|人民币|越南盾|欧元|日元|卢布|英镑|澳元)")
 # 值此X当选…之际 / 就X当选…: the occasion names the honoree, not the actors
-FRAME = re.compile(r"值此[^，,。；;]{0,50}?之际|就[^，,。；;]{0,40}?(?:当选|就任|连任|荣任)[^，,。；;]{0,20}?(?=向|致|，|,)")
+FRAME = re.compile(r"值此[^，,。；;]{0,50}?之际|获悉[^，,。；;]{0,60}|就[^，,。；;]{0,40}?(?:当选|就任|连任|荣任)[^，,。；;]{0,20}?(?=向|致|，|,)")
 BASIS = re.compile(r"在[^，,。；;]{0,60}?的基础上")
 ADVERBIAL_END = ("期间", "之际", "时", "之时", "前夕", "过程中")
 COUNTRY_OK = {"TALKS", "EXERCISE", "AID", "CALL", "SIGN"}
@@ -422,6 +422,8 @@ def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[
         before = _masked(text, cs, inv_span[0][0], span) + _masked(text, inv_span[0][1], start, span)
     if _future(before, idx, text[inv_span[0][0]:inv_span[0][1]] if inv_span else ""):
         return None
+    if before.rstrip("□").endswith(("将", "将要", "将会", "要", "拟")):
+        return None  # 魏凤和将会见…
     if cs > lo and _has_any(_masked(text, lo, cs, span), idx.sentence_future):
         return None
     allow_country = typ in COUNTRY_OK

@@ -85,9 +85,8 @@ def find_mechanisms(text: str, kb: KnowledgeBase, persons: list[tuple[int, int]]
         for sm in idx["stop_re"].finditer(left):
             cut = sm.end()
         left = re.split(r"——|--|\d+\s*[年月日号]|对(?![话外])", left[cut:])[-1]
-        dm = DATE_END.search(left)
-        if dm:
-            left = ""
+        if DATE_END.search(left) or left.endswith(("和", "与", "及", "、")):
+            left = ""  # 会议和第六届…: the name starts after the conjunction
         left = re.sub(r"^[\d年月日号]+", "", left)
         right_txt = work[m.end():m.end() + 60]
         rm = RIGHT_NAME.match(right_txt.replace("\0", ""))
