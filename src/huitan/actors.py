@@ -23,6 +23,7 @@ from huitan import coref
 from huitan.kb import KnowledgeBase
 from huitan.lexicon import CJK, CJK_RE, Lexicon, TokenIndex, lexicon, tokens
 from huitan.model import DocActors, Document, Mention, Person
+from huitan.persons import name_parts, names_match
 
 # Characters a position chain is written in (the enumeration comma 、 joins positions).
 CHAIN_CHAR_RE = re.compile(rf"[{CJK}0-9、]")
@@ -379,14 +380,6 @@ def _bylines(text: str, names: dict[int, int]) -> list[Span]:
 # ------------------------------------------------------------------ persons
 
 
-def _key(name: str) -> str:
-    """Grouping key of a name: the last part of a ``·`` name, else the name."""
-    for d in DOTS:
-        if d in name:
-            return name.split(d)[-1].strip()
-    return name
-
-
 def _merge_into(p: Person, s: Span) -> None:
     for pos in s.positions:
         if pos not in p.positions:
@@ -413,18 +406,20 @@ def _group(spans: list[tuple[str, Span]]) -> tuple[list[Person], list[int]]:
     index: dict[str, list[int]] = {}
     owner = []
     for _section, s in spans:
-        key = _key(s.name)
+        parts = name_parts(s.name)
         c = _span_country(s)
         found = None
-        for i in index.get(key, []):
+        for i in dict.fromkeys(index.get(parts[0], []) + index.get(parts[-1], [])):
             pc = persons[i].country
-            if c is None or pc is None or pc == c:
+            if (c is None or pc is None or pc == c) and any(
+                    names_match(s.name, n) for n in [persons[i].name, *persons[i].aliases]):
                 found = i
                 break
         if found is None:
             persons.append(Person(name=s.name, country=c))
             found = len(persons) - 1
-            index.setdefault(key, []).append(found)
+        for part in {parts[0], parts[-1]}:
+            index.setdefault(part, []).append(found)
         p = persons[found]
         if p.country is None:
             p.country = c

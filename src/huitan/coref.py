@@ -19,6 +19,7 @@ from bisect import bisect_right
 
 from huitan.lexicon import CJK_RE, Lexicon, TokenIndex
 from huitan.model import Mention, Person
+from huitan.persons import name_parts
 from huitan.textutil import sentences
 
 DOTS = "·•‧・．"
@@ -91,13 +92,6 @@ def orgs_and_places(text: str, section: str, lex: Lexicon, ti: TokenIndex, names
 # ------------------------------------------------------------------ persons
 
 
-def _key(name: str) -> str:
-    for d in DOTS:
-        if d in name:
-            return name.split(d)[-1].strip()
-    return name
-
-
 def _is_byline(p: Person) -> bool:
     return bool(p.positions) and all(pos.endswith("记者") for pos in p.positions)
 
@@ -105,10 +99,17 @@ def _is_byline(p: Person) -> bool:
 def _repeats(texts: dict[str, str], tis: dict[str, TokenIndex], persons: list[Person],
              taken: dict[str, list[tuple[int, int]]]) -> list[Mention]:
     forms: dict[str, int] = {}
+    ambiguous: set[str] = set()
     for i, p in enumerate(persons):
-        for f in [p.name, *p.aliases, _key(p.name)]:
-            if f and len(f) >= 2 and CJK_RE.match(f) and f not in forms:
-                forms[f] = i
+        parts = name_parts(p.name)
+        for f in {p.name, *p.aliases, parts[0], parts[-1]}:
+            if not f or len(f) < 2 or not CJK_RE.match(f):
+                continue
+            if forms.get(f, i) != i:
+                ambiguous.add(f)
+            forms[f] = i
+    for f in ambiguous:
+        del forms[f]
     if not forms:
         return []
     pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))

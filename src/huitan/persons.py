@@ -20,17 +20,35 @@ from huitan.model import DocAnalysis, Person
 DOTS = "·•‧・．"
 
 
-def _key(name: str) -> str:
-    """Matching key of a written name: the last part of a ``·`` name, without spaces."""
+def name_parts(name: str) -> list[str]:
+    """The parts of a written name split at name dots (one part for a Chinese name)."""
     for d in DOTS:
-        if d in name:
-            name = name.split(d)[-1]
-    return name.replace(" ", "").strip()
+        name = name.replace(d, "·")
+    return [x.strip() for x in name.split("·") if x.strip()]
+
+
+def names_match(a: str, b: str) -> bool:
+    """Whether two written names can denote one person.
+
+    Two ``·`` names match when first and last parts agree (``谢尔盖·古如盖多维奇·绍伊古`` and
+    ``谢尔盖·绍伊古``, not ``塔米姆·本·哈马德·阿勒萨尼`` and ``哈马德·本·哈利法·阿勒萨尼``);
+    a one-part name matches the first or last part of a longer one (``绍伊古``, ``通伦``).
+    """
+    if a == b:
+        return True
+    pa, pb = name_parts(a), name_parts(b)
+    if len(pa) >= 2 and len(pb) >= 2:
+        return pa[0] == pb[0] and pa[-1] == pb[-1]
+    if len(pa) == 1 and len(pb) >= 2:
+        return pa[0] in (pb[0], pb[-1])
+    if len(pb) == 1 and len(pa) >= 2:
+        return pb[0] in (pa[0], pa[-1])
+    return False
 
 
 def person_id(kb_id: str | None, name: str, country: str | None) -> str:
     """Stable corpus id: a hash of the knowledge-base id, else of name and country."""
-    basis = f"kb:{kb_id}" if kb_id else f"name:{_key(name)}|{country or ''}"
+    basis = f"kb:{kb_id}" if kb_id else f"name:{_base_key(name)}|{country or ''}"
     return "p-" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:12]
 
 
@@ -53,27 +71,40 @@ def _names_for(kb: KnowledgeBase, p: Person) -> dict[str, str | None]:
     return names.names_for(kb, p.name, p.country, aliases=tuple(p.aliases))
 
 
+def _base_key(name: str) -> str:
+    """First and last part of a ``·`` name, or the name itself."""
+    parts = name_parts(name) or [name]
+    return f"{parts[0]}·{parts[-1]}" if len(parts) >= 2 else parts[0]
+
+
 def _group_keys(analyses: list[DocAnalysis]) -> dict[tuple[int, int], str]:
     """(analysis index, person index) → group key."""
     kb_by_name: dict[tuple[str, str | None], set[str]] = {}
     countries_by_name: dict[str, set[str]] = {}
+    multi: dict[tuple[str, str | None], set[str]] = {}  # (one part, country) → base keys of longer names
     for a in analyses:
         for p in a.actors.persons:
             for n in [p.name, *p.aliases]:
                 if p.kb_id:
-                    kb_by_name.setdefault((_key(n), p.country), set()).add(p.kb_id)
+                    kb_by_name.setdefault((_base_key(n), p.country), set()).add(p.kb_id)
             if p.country:
-                countries_by_name.setdefault(_key(p.name), set()).add(p.country)
+                countries_by_name.setdefault(_base_key(p.name), set()).add(p.country)
+            parts = name_parts(p.name)
+            if len(parts) >= 2:
+                for part in (parts[0], parts[-1]):
+                    multi.setdefault((part, p.country), set()).add(_base_key(p.name))
     keys: dict[tuple[int, int], str] = {}
     for ai, a in enumerate(analyses):
         for pi, p in enumerate(a.actors.persons):
-            k = _key(p.name)
-            country = p.country
-            if country is None and len(countries_by_name.get(k, ())) == 1:
-                country = next(iter(countries_by_name[k]))
             if p.kb_id:
                 keys[(ai, pi)] = f"kb:{p.kb_id}"
                 continue
+            k = _base_key(p.name)
+            country = p.country
+            if country is None and len(countries_by_name.get(k, ())) == 1:
+                country = next(iter(countries_by_name[k]))
+            if "·" not in k and len(multi.get((k, country), ())) == 1:
+                k = next(iter(multi[(k, country)]))
             ids = kb_by_name.get((k, country), set())
             keys[(ai, pi)] = f"kb:{next(iter(ids))}" if len(ids) == 1 else f"name:{k}|{country or ''}"
     return keys
@@ -126,7 +157,7 @@ def _link_references(analyses: list[DocAnalysis]) -> None:
             if p.person_id:
                 for n in [p.name, *p.aliases]:
                     by_name.setdefault(n, p.person_id)
-                    by_name.setdefault(_key(n), p.person_id)
+                    by_name.setdefault(_base_key(n), p.person_id)
         for e in a.events:
             for part in e.participants:
                 if part.kind != "person":
@@ -134,6 +165,6 @@ def _link_references(analyses: list[DocAnalysis]) -> None:
                 if part.entity is not None and 0 <= part.entity < len(persons):
                     part.person_id = persons[part.entity].person_id
                 else:
-                    part.person_id = by_name.get(part.name) or by_name.get(_key(part.name))
+                    part.person_id = by_name.get(part.name) or by_name.get(_base_key(part.name))
         for s in a.statements:
-            s.person_id = by_name.get(s.speaker) or by_name.get(_key(s.speaker))
+            s.person_id = by_name.get(s.speaker) or by_name.get(_base_key(s.speaker))
