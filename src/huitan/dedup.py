@@ -48,9 +48,11 @@ class NearDuplicates:
 
     def __post_init__(self) -> None:
         self.lsh = MinHashLSH(threshold=self.opts.threshold, num_perm=self.opts.num_perm)
+        # the permutations depend only on num_perm and the seed: draw them once, not per MinHash
+        self._perms = MinHash(num_perm=self.opts.num_perm, scheme=SCHEME).permutations
 
     def signature(self, doc: Document) -> MinHash:
-        m = MinHash(num_perm=self.opts.num_perm, scheme=SCHEME)
+        m = MinHash(num_perm=self.opts.num_perm, scheme=SCHEME, permutations=self._perms)
         m.update_batch(list(shingles(opening(doc, self.opts), self.opts.shingle)))
         return m
 
@@ -59,7 +61,8 @@ class NearDuplicates:
         if doc_id in self.kinds:
             return
         hv = np.frombuffer(sig, dtype=np.uint64)
-        self.lsh.insert(doc_id, MinHash(num_perm=self.opts.num_perm, hashvalues=hv, scheme=SCHEME))
+        self.lsh.insert(doc_id, MinHash(num_perm=self.opts.num_perm, hashvalues=hv, scheme=SCHEME,
+                                             permutations=self._perms))
         self.sigs[doc_id] = hv
         self.kinds[doc_id] = kind
 

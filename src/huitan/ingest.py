@@ -176,6 +176,21 @@ def read_jsonl_lines(path: str, lines: Iterable[str]) -> Iterator[RawPage | Inpu
         )
 
 
+def stream_jsonl(path: str, p: Path) -> Iterator[RawPage | InputError]:
+    """A large JSON-lines file, line by line (memory stays flat); such files must be UTF-8."""
+    with p.open("rb") as fh:
+        for n, raw in enumerate(fh, 1):
+            try:
+                line = raw.decode("utf-8-sig" if n == 1 else "utf-8")
+            except UnicodeDecodeError:
+                yield InputError(f"{path}:{n}", "a line of a large JSON-lines file is not UTF-8")
+                continue
+            for item in read_jsonl_lines(path, [line]):
+                if isinstance(item, InputError):
+                    item.path = f"{path}:{n}"
+                yield item
+
+
 def read_path(path: str, opts: ReadOptions) -> Iterator[RawPage | InputError]:
     """Pages of one input (a file, or ``-`` for standard input)."""
     try:
@@ -193,6 +208,9 @@ def read_path(path: str, opts: ReadOptions) -> Iterator[RawPage | InputError]:
                     yield from read_warc(path, fh)
                 return
             size = p.stat().st_size
+            if ext in JSONL_EXT and size > opts.max_bytes:
+                yield from stream_jsonl(path, p)
+                return
             if ext not in JSONL_EXT and size > opts.max_bytes:
                 yield InputError(path, f"file too large for one page ({size / 1e6:.1f} MB > {opts.max_bytes / 1e6:.0f} MB)")
                 return

@@ -10,7 +10,6 @@ on the next run if a previous run died before it finished (``meta.dirty``).
 
 from __future__ import annotations
 
-import dataclasses
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -53,7 +52,7 @@ class PageOutcome:
 
     path: str
     documents: list[Document] = field(default_factory=list)
-    analyses: dict[str, dict[str, Any]] = field(default_factory=dict)
+    analyses: dict[str, DocAnalysis | dict[str, Any]] = field(default_factory=dict)  # stored as JSON
     error: str | None = None
 
 
@@ -69,7 +68,7 @@ def process_page(raw: RawPage, kb: KnowledgeBase) -> PageOutcome:
     return PageOutcome(
         path=raw.path,
         documents=page.documents,
-        analyses={a.doc_id: dataclasses.asdict(a) for a in analyses},
+        analyses={a.doc_id: a for a in analyses},  # serialised by the writer (json, no deep copy)
     )
 
 
