@@ -227,17 +227,20 @@ def roles_of(kb: KnowledgeBase, position: str) -> set[str]:
     title the part ends with, so country and organisation prefixes are skipped
     and ``国防部副部长`` never reads as ``国防部长``.
     """
-    index: dict[str, set[str]] = kb.derived("officeholders.role_index", _role_index)
-    longest = kb.derived("officeholders.role_maxlen", lambda k: max((len(t) for t in index), default=0))
-    out: set[str] = set()
-    for part in POSITION_SPLIT_RE.split(position.strip()):
-        part = part.strip("()（）")
-        for size in range(min(len(part), longest), 0, -1):
-            roles = index.get(part[-size:])
-            if roles:
-                out |= roles
-                break
-    return out
+    cache: dict[str, frozenset[str]] = kb.derived("officeholders.roles_cache", lambda _kb: {})
+    if position not in cache:
+        index: dict[str, set[str]] = kb.derived("officeholders.role_index", _role_index)
+        longest = kb.derived("officeholders.role_maxlen", lambda k: max((len(t) for t in index), default=0))
+        out: set[str] = set()
+        for part in POSITION_SPLIT_RE.split(position.strip()):
+            part = part.strip("()（）")
+            for size in range(min(len(part), longest), 0, -1):
+                roles = index.get(part[-size:])
+                if roles:
+                    out |= roles
+                    break
+        cache[position] = frozenset(out)
+    return set(cache[position])
 
 
 def _interval(pos: dict[str, Any], present: dt.date) -> tuple[dt.date, dt.date] | None:
