@@ -380,10 +380,9 @@ def _bylines(text: str, names: dict[int, int]) -> list[Span]:
 # ------------------------------------------------------------------ persons
 
 
-def _merge_into(p: Person, s: Span) -> None:
-    for pos in s.positions:
-        if pos not in p.positions:
-            p.positions.append(pos)
+def _merge_into(p: Person, s: Span, positions: bool = True) -> None:
+    if positions:
+        p.positions = list(dict.fromkeys(s.positions))
     if s.rank and not p.rank:
         p.rank = s.rank
     for alias in (s.name, s.alias):
@@ -405,7 +404,7 @@ def _group(spans: list[tuple[str, Span]]) -> tuple[list[Person], list[int]]:
     persons: list[Person] = []
     index: dict[str, list[int]] = {}
     owner = []
-    for _section, s in spans:
+    for section, s in spans:
         parts = name_parts(s.name)
         c = _span_country(s)
         found = None
@@ -423,7 +422,10 @@ def _group(spans: list[tuple[str, Span]]) -> tuple[list[Person], list[int]]:
         p = persons[found]
         if p.country is None:
             p.country = c
-        _merge_into(p, s)
+        # the fullest chain names the person's positions; a headline's shortened chain counts only
+        # for a person the body gives none
+        fuller = len(s.positions) > len(p.positions) and (section != "title" or not p.positions)
+        _merge_into(p, s, positions=fuller)
         owner.append(found)
     # a person never named with a chain keeps the titles written after the name
     for i, p in enumerate(persons):
