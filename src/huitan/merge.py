@@ -60,20 +60,30 @@ def _docs(ev: Event) -> set[str]:
 
 
 def _same(a: Event, b: Event) -> bool:
+    """Two reports of one event: same type, compatible dates, and the same actors on every side."""
     if a.type != b.type or _docs(a) & _docs(b):
         return False
     if not dates_compatible(a.date, b.date):
         return False
-    ka = {_key(p) for p in a.participants}
-    kb = {_key(p) for p in b.participants}
-    shared = ka & kb
-    if not shared:
+    small, big = sorted((a, b), key=lambda e: len(e.participants))
+    ks = {_key(p) for p in small.participants}
+    kb = {_key(p) for p in big.participants}
+    if not ks:
         ma, mb = a.mechanism, b.mechanism
-        return bool(ma and mb and not ka and not kb and (ma["name"], ma["session"]) == (mb["name"], mb["session"]))
-    if _month_day(a.date) and _month_day(b.date):
+        return bool(ma and mb and not kb and (ma["name"], ma["session"]) == (mb["name"], mb["session"])
+                    and _month_day(a.date) is not None and _month_day(a.date) == _month_day(b.date))
+    shared = ks & kb
+    # every role of the smaller report is filled by someone the other report names too
+    if {p.role for p in small.participants} != {p.role for p in small.participants if _key(p) in shared}:
+        return False
+    if not ks <= kb and len(shared) < 2:
+        return False
+    days = (_month_day(a.date) is not None) + (_month_day(b.date) is not None)
+    if days == 2:
         return True
-    # a day is missing on one side: ask for more than one shared actor, or the same actors
-    return len(shared) >= 2 or ka == kb
+    if days == 1:
+        return len(shared) >= 2
+    return ks == kb and len(ks) >= 2
 
 
 def _better_date(a: DateValue | None, b: DateValue | None) -> DateValue | None:
