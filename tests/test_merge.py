@@ -77,3 +77,11 @@ def test_mechanism_records_one_per_session() -> None:
     assert [(r["name"], r["session"]) for r in recs] == [("越中边境国防友好交流", 9), ("越中国防安全副部长级战略对话", 3)]
     assert recs[0]["place"] == "老街" and recs[0]["date"] == "2025-04-16"
     assert recs[0]["event_id"] == conf.event_id
+
+
+def test_same_host_different_guests_stay_apart() -> None:
+    def meet(guest: str, doc: str) -> Event:
+        return Event(type="MEET", participants=[Participant("董军", "host"), Participant(guest, "guest")],
+                     date=DateValue(start="2025-09-18", precision="day"), sources=[Evidence(doc, "body", "…", 0, 1)])
+
+    assert len(merge_events([meet("潘文江", "d1"), meet("拉索", "d2"), meet("潘文江", "d3")])) == 2
