@@ -50,7 +50,7 @@ def person_part(p: dict[str, Any], role: str) -> dict[str, Any]:
     return {"name": p["name"], "role": role, "kind": "person", "country": p["country"], "person_id": p["person_id"]}
 
 
-MEET = {
+MEET: dict[str, Any] = {
     "event_id": "e-meet", "type": "MEET", "scope": "international", "plover": "CONSULT", "cameo": "043",
     "date": {"start": "2024-06-02", "end": "2024-06-02", "precision": "day", "text": "6月2日",
              "year_source": "published", "year_candidates": [2024]},
@@ -58,7 +58,7 @@ MEET = {
     "participants": [person_part(GIANG, "host"), person_part(DONG, "guest")],
     "sources": [span(MEET_DOC, "body", "6月2日，越南国防部长潘文江大将在河内会见了中国国防部长董军。")],
 }
-TALKS = {
+TALKS: dict[str, Any] = {
     "event_id": "e-talks", "type": "CONFERENCE", "scope": "international", "plover": "CONSULT", "cameo": "040",
     "date": {"start": "2025-04-17", "end": "2025-04-17", "precision": "day", "text": "4月17日",
              "year_source": "knowledge", "year_candidates": [2025]},
@@ -66,7 +66,7 @@ TALKS = {
     "participants": [person_part(GIANG, "chair"), person_part(DONG, "chair")],
     "sources": [span(TALKS_DOC, "teaser", "4月17日，潘文江与董军在谅山共同主持第九次越中边境国防友好交流。")],
 }
-DOMESTIC = {
+DOMESTIC: dict[str, Any] = {
     "event_id": "e-home", "type": "CONFERENCE", "scope": "domestic", "plover": "CONSULT", "cameo": "040",
     "date": {"start": "2023-11-20", "end": "2023-11-20", "precision": "day", "year_source": "text",
              "year_candidates": [2023]},
@@ -258,7 +258,8 @@ def test_graphml_export(client):
     nodes = {n.get("id") for n in root.iterfind(".//g:node", ns)}
     assert nodes == {"CHN", "VNM"}
     (edge,) = root.iterfind(".//g:edge", ns)
-    assert edge.find("g:data[@key='weight']", ns).text == "2"
+    weight = edge.find("g:data[@key='weight']", ns)
+    assert weight is not None and weight.text == "2"
 
 
 def test_mechanism_page_sessions_in_order(client):

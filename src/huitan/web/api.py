@@ -190,7 +190,9 @@ def locate(text: str, s: dict[str, Any]) -> tuple[int, int] | None:
     """The span of an evidence sentence in its section: the stored offsets, or where the sentence occurs."""
     start, end = s.get("start"), s.get("end")
     ev = s.get("evidence") or ""
-    valid = isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)
+    if not (isinstance(start, int) and isinstance(end, int)):
+        start, end = -1, -1
+    valid = 0 <= start < end <= len(text)
     if valid and (not ev or text[start:end] == ev):
         return start, end
     i = text.find(ev) if ev else -1

@@ -151,7 +151,7 @@ def create_app(settings: Settings) -> Starlette:
     def store() -> Store:
         if getattr(local, "store", None) is None:
             local.store = Store(settings.db, readonly=True)
-        return local.store  # type: ignore[no-any-return]
+        return local.store
 
     def render(request: Request, template: str, data: dict[str, Any], status: int = 200) -> HTMLResponse:
         html = env.get_template(template).render(request=request, data=data, page=template.split(".")[0],
