@@ -38,7 +38,7 @@ RUN_AFTER_RE = re.compile(rf"[{CJK}\-－‐]{{1,16}}")
 RUN_BEFORE_RE = re.compile(rf"[{CJK}\-－‐]{{1,16}}$")
 DOTS = "·•‧・．"
 NAME_SEPS = DOTS + "-－‐"
-LATIN_ALIAS_RE = re.compile(r"\s?[（(]\s?([A-Za-zÀ-ỹ][A-Za-zÀ-ỹ .'’\-–]{1,60}?)\s?[)）]")
+LATIN_ALIAS_RE = re.compile(r"\s?[（(]\s?([A-ZÀ-Ỹ][A-Za-zÀ-ỹ .'’\-–]{1,60}?)\s?[)）]")
 # what may follow a name: rank, title, honorific, a boundary word, a plural back-reference
 END_KINDS = frozenset({"boundary", "title", "rank", "honorific", "backref", "org_word"})
 # what may not start inside a name
@@ -313,12 +313,11 @@ def _spans(text: str, lex: Lexicon, ti: TokenIndex) -> list[Span]:
     for a, b in _dot_runs(text):
         for x, y in _dot_names(text, lex, ti, a, b):
             claim(x, y)
-    for t in ti.tokens:
-        if t.kind == "person":
-            claim(t.start, t.end)
-    for t in ti.tokens:
+    for t in ti.of_kind("person"):
+        claim(t.start, t.end)
+    for t in ti.of_kind("title"):
         before = ti.by_end.get(t.start)
-        if t.kind == "title" and t.end not in names and (before is None or before.kind != "backref"):
+        if t.end not in names and (before is None or before.kind != "backref"):
             b = _name_after(text, lex, ti, t.end, t.start)
             if b is not None:
                 claim(t.end, b)
@@ -331,8 +330,8 @@ def _spans(text: str, lex: Lexicon, ti: TokenIndex) -> list[Span]:
                 claim(a, b)
                 break
     taken = set(names.values())
-    for t in ti.tokens:
-        if t.kind == "rank" or (t.kind in ("title", "honorific") and t.word in lex.short_titles):
+    for t in ti.of_kind("rank", "title", "honorific"):
+        if t.kind == "rank" or t.word in lex.short_titles:
             if t.start in taken or t.end in names:
                 continue
             a = _name_before(text, lex, ti, t.start, taken)

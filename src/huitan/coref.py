@@ -65,8 +65,8 @@ def orgs_and_places(text: str, section: str, lex: Lexicon, ti: TokenIndex, names
         k = bisect_right(name_starts, i) - 1
         return k >= 0 and i < names[name_starts[k]]
 
-    for t in ti.tokens:
-        if t.kind not in ORG_START_KINDS or t.start < skip_to or in_name(t.start):
+    for t in ti.of_kind("place", "country", "org"):
+        if t.start < skip_to or in_name(t.start):
             continue
         if t.kind == "place":
             end = _org_end(text, ti, lex, t.start, t.end, names)
@@ -141,8 +141,8 @@ def _surname_refs(texts: dict[str, str], tis: dict[str, TokenIndex], lex: Lexico
     out = []
     for sec, text in texts.items():
         ti = tis[sec]
-        for t in ti.tokens:
-            if t.kind != "title" or t.word not in lex.short_titles or t.start == 0:
+        for t in ti.of_kind("title"):
+            if t.word not in lex.short_titles or t.start == 0:
                 continue
             a = t.start - 1
             cands = by_surname.get(text[a], [])
@@ -166,7 +166,7 @@ def _plural_refs(texts: dict[str, str], tis: dict[str, TokenIndex], persons: lis
     bylines = {i for i, p in enumerate(persons) if _is_byline(p)}
     for sec, text in texts.items():
         ti = tis[sec]
-        refs = [t for t in ti.tokens if t.kind == "backref"]
+        refs = ti.of_kind("backref")
         if not refs:
             continue
         seen = sorted((m.start, m.entity) for m in mentions if m.section == sec and m.entity is not None)

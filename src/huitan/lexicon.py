@@ -231,6 +231,13 @@ class TokenIndex:
     by_start: dict[int, Token]
     by_end: dict[int, Token]
     starts: list[int]
+    by_kind: dict[str, list[Token]]
+
+    def of_kind(self, *kinds: str) -> list[Token]:
+        """Tokens of the given kinds, in text order."""
+        if len(kinds) == 1:
+            return self.by_kind.get(kinds[0], [])
+        return sorted((t for k in kinds for t in self.by_kind.get(k, ())), key=lambda t: t.start)
 
     def any_start_in(self, a: int, b: int, kinds: frozenset[str] | None = None) -> bool:
         """Whether a token (of ``kinds``) starts in ``[a, b)``."""
@@ -260,8 +267,13 @@ class TokenIndex:
 
 def tokens(lex: Lexicon, text: str) -> TokenIndex:
     """Run the automaton over ``text``: non-overlapping leftmost-longest tokens."""
-    toks = [
-        Token(s, e, lex.kinds[i], lex.words[i], lex.countries[i])
-        for i, s, e in lex.automaton.find_matches_as_indexes(text)
-    ]
-    return TokenIndex(toks, {t.start: t for t in toks}, {t.end: t for t in toks}, [t.start for t in toks])
+    raw = lex.automaton.find_matches_as_indexes(text)
+    kinds, words, countries = lex.kinds, lex.words, lex.countries
+    toks = [Token(s, e, kinds[i], words[i], countries[i]) for i, s, e in raw]
+    starts = [s for _, s, _ in raw]
+    by_kind: dict[str, list[Token]] = {}
+    for t in toks:
+        if t.kind != "boundary":
+            by_kind.setdefault(t.kind, []).append(t)
+    return TokenIndex(toks, dict(zip(starts, toks, strict=True)), dict(zip([e for _, _, e in raw], toks, strict=True)),
+                      starts, by_kind)

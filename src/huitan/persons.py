@@ -11,6 +11,7 @@ Public API: :func:`link_persons`, :func:`person_id`.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from typing import Any
 
@@ -18,10 +19,13 @@ from huitan.kb import KnowledgeBase
 from huitan.model import DocAnalysis, Person
 
 DOTS = "·•‧・．"
+DOTS_RE = re.compile(f"[{DOTS}]")
 
 
 def name_parts(name: str) -> list[str]:
     """The parts of a written name split at name dots (one part for a Chinese name)."""
+    if not DOTS_RE.search(name):
+        return [name]
     for d in DOTS:
         name = name.replace(d, "·")
     return [x.strip() for x in name.split("·") if x.strip()]
