@@ -23,8 +23,9 @@ from __future__ import annotations
 import bisect
 import copy
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import ahocorasick_rs
 
@@ -92,6 +93,7 @@ class _Index:
     via: list[str]
     intl: list[str]
     event_words: list[str]
+    visit_places: dict[str, tuple[str, str | None]]
     speech: list[str]
     event_set: frozenset[str]
     event_lens: tuple[int, ...]
@@ -115,7 +117,8 @@ def _build_index(kb: KnowledgeBase) -> _Index:
     ev_words = sorted({r["word"] for r in entries if r["kind"] == "event"}, key=len, reverse=True)
     return _Index(automaton, entries, roles, backref, words(kb, "before"), words(kb, "future"),
                   words(kb, "plural"), words(kb, "delegation"), words(kb, "via"), words(kb, "intl_cue"),
-                  ev_words, words(kb, "speech"), frozenset(ev_words), tuple(sorted({len(w) for w in ev_words})),
+                  ev_words, {r["word"]: (r["place"], r.get("country")) for r in entries if r.get("place")},
+                  words(kb, "speech"), frozenset(ev_words), tuple(sorted({len(w) for w in ev_words})),
                   words(kb, "welcome"), words(kb, "naval"),
                   sorted({r["word"] for r in rows if r["kind"] == "future" and r.get("group") == "sentence"}), codes)
 
@@ -165,7 +168,7 @@ class _Span:
         self.places = places
         self.place_starts = [p.start for p in places]
 
-    def within(self, lo: int, hi: int, exclude: list[tuple[int, int]] = ()) -> list[Actor]:  # type: ignore[assignment]
+    def within(self, lo: int, hi: int, exclude: Sequence[tuple[int, int]] = ()) -> list[Actor]:
         i = bisect.bisect_left(self.starts, lo)
         out = []
         while i < len(self.actors) and self.actors[i].start < hi:
@@ -297,7 +300,7 @@ def _plural(segment: str, idx: _Index) -> bool:
 
 
 def _location(text: str, lo: int, hi: int, pos: int, span: _Span, typ: str, entry: dict[str, Any] | None,
-              cs: int) -> dict[str, str | None] | None:
+              cs: int, places: dict[str, tuple[str, str | None]]) -> dict[str, str | None] | None:
     """``在河内``, ``在俄罗斯首都莫斯科``; a visit's destination (``对俄罗斯进行``, ``赴X``, ``来越``)."""
     def chain(k: int) -> Mention | None:
         last = None
@@ -316,17 +319,16 @@ def _location(text: str, lo: int, hi: int, pos: int, span: _Span, typ: str, entr
             if cs <= m.start < pos and text[max(lo, m.start - 1):m.start] in ("对", "赴", "访", "抵"):
                 return {"name": m.name, "country": m.country}
         if entry and entry.get("place"):
-            return {"name": entry["place"], "country": None}
-        for w in ("来越", "来华", "访越", "访华"):
-            k = text.find(w, cs, pos + 2)
-            if k >= 0:
-                return {"name": "越南" if "越" in w else "中国", "country": "VNM" if "越" in w else "CHN"}
-    best = None
+            return {"name": entry["place"], "country": entry.get("country")}
+        for w, (place, country) in places.items():
+            if text.find(w, cs, pos + 2) >= 0:
+                return {"name": place, "country": country}
+    best: Mention | None = None
     for k in range(lo, hi):
         if text[k] in "在于" and k + 1 < hi:
-            m = chain(k + 1)
-            if m is not None and (best is None or k < pos):
-                best = m
+            got = chain(k + 1)
+            if got is not None and (best is None or k < pos):
+                best = got
     if best is not None:
         return {"name": best.name, "country": best.country}
     return None
@@ -341,7 +343,9 @@ def _participants(pairs: list[tuple[Actor, str]]) -> list[Participant]:
     for a, role in pairs:
         if a.name in seen:
             continue
-        p = Participant(a.name, role, a.kind if a.kind != "organization" else "organization", a.country, None, a.entity)
+        kind: Literal["person", "organization", "country"] = (
+            "person" if a.kind == "person" else "organization" if a.kind == "organization" else "country")
+        p = Participant(a.name, role, kind, a.country, None, a.entity)
         seen[a.name] = p
         out.append(p)
     return out
@@ -449,7 +453,7 @@ def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[
         if not first:
             return None
         ev = Event(type=typ, participants=_participants([(first[0], subj_role)]), subtype=entry.get("subtype"))
-        ev.location = _location(text, lo, hi, start, span, typ, entry, cs)
+        ev.location = _location(text, lo, hi, start, span, typ, entry, cs, idx.visit_places)
         return ev, start
     relative = _relative_head(text, end, ce, span, idx) if typ == "VISIT" else None
     subj: list[Actor]
@@ -483,9 +487,9 @@ def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[
                 pairs += [(a, "visitor") for a in _pick(span.within(dui + 1, start, exclude), False)]
                 break
     if typ == "MEET" and subj_role == "host" and len(subj) >= 2:
-        k = _conjunction(text, subj[0].end, subj_hi, span)
-        if k is not None:
-            pairs = [(a, "host" if a.start < k else "guest") for a in subj]
+        conj = _conjunction(text, subj[0].end, subj_hi, span)
+        if conj is not None:
+            pairs = [(a, "host" if a.start < conj else "guest") for a in subj]
     if typ == "SIGN":
         k = text.rfind("见证", cs, start)
         if k >= 0:
@@ -522,7 +526,7 @@ def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[
     if typ == "AID":
         am = AMOUNT.search(text, cs, ce)
         ev.amount = am.group().strip() if am else None
-    ev.location = _location(text, lo, hi, start, span, typ, entry, cs)
+    ev.location = _location(text, lo, hi, start, span, typ, entry, cs, idx.visit_places)
     return ev, start
 
 
@@ -557,7 +561,7 @@ def _conference(text: str, lo: int, hi: int, nouns: list[tuple[int, int]], roles
         return None
     parts.sort(key=lambda t: ROLE_RANK.get(t[1], 3))
     ev = Event(type="CONFERENCE", participants=_participants(parts))
-    ev.location = _location(text, lo, hi, nouns[0][0], span, "CONFERENCE", None, lo)
+    ev.location = _location(text, lo, hi, nouns[0][0], span, "CONFERENCE", None, lo, idx.visit_places)
     return ev
 
 
@@ -705,7 +709,7 @@ def _merge_in_doc(found: list[_Found]) -> list[_Found]:
     return kept
 
 
-def _scope(ev: Event, text: str, actors: list[Actor], lo: int, hi: int) -> str:
+def _scope(ev: Event, text: str, actors: list[Actor], lo: int, hi: int) -> Literal["international", "domestic"]:
     countries = {p.country for p in ev.participants if p.country}
     countries |= {a.country for a in actors if a.kind == "country" and a.country and lo <= a.start < hi}
     loc = (ev.location or {}).get("country")
@@ -737,7 +741,7 @@ def extract_events(doc: Document, actors: DocActors, kb: KnowledgeBase) -> tuple
         src = ev.sources[0]
         if src.section not in cache:
             cache[src.section] = _section_actors(actors, src.section)
-        ev.scope = _scope(ev, src.evidence, cache[src.section][0], src.start, src.end)  # type: ignore[assignment]
+        ev.scope = _scope(ev, src.evidence, cache[src.section][0], src.start, src.end)
         if ev.location is None and doc.dateline and doc.dateline.get("place") and src.section == "body":
             ev.location = {"name": doc.dateline["place"], "country": None}
         code = idx.codes.get((ev.type, ev.subtype)) or idx.codes.get((ev.type, None))

@@ -12,6 +12,7 @@ cn2an reads the numeral span only.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,7 +57,7 @@ def _blank_parens(text: str) -> str:
     return PAREN.sub(lambda m: "\0" * len(m.group()), text)
 
 
-def find_mechanisms(text: str, kb: KnowledgeBase, persons: list[tuple[int, int]] = ()) -> list[Mechanism]:  # type: ignore[assignment]
+def find_mechanisms(text: str, kb: KnowledgeBase, persons: Sequence[tuple[int, int]] = ()) -> list[Mechanism]:
     """Every numbered series session named in ``text`` (usually one sentence).
 
     ``persons`` are the spans of person mentions in ``text``: a name never

@@ -13,6 +13,7 @@ instruments merged.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,8 +35,10 @@ SIDES = ("双方", "越方", "越南", "我方", "两国")
 PINYIN_GLOSS = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)")
 
 
-def _unglossed(text: str) -> tuple[str, list[int]]:
+def _unglossed(text: str) -> tuple[str, Sequence[int]]:
     """``text`` without pinyin glosses, and for each kept character its offset in ``text``."""
+    if "(" not in text or not PINYIN_GLOSS.search(text):
+        return text, range(len(text))
     keep: list[int] = []
     pos = 0
     for m in PINYIN_GLOSS.finditer(text):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .kb import KnowledgeBase, Schema
+from .kb import KnowledgeBase, Schema, check_country
 
 KINDS = {
     "event", "conference", "role", "backref", "before", "future", "invite", "delegation", "via", "plural",
@@ -34,8 +34,9 @@ def _check(entry: dict[str, Any]) -> str | None:
 TRIGGER_SCHEMA = Schema(
     name="triggers",
     required={"word": str, "kind": str},
-    optional={"type": str, "subject_role": str, "object_role": str, "subtype": str, "role": str, "place": str,
+    optional={"type": str, "subject_role": str, "object_role": str, "subtype": str, "role": str, "place": str, "country": str,
               "weak": bool, "topic": str, "group": str, "replace": str},
+    checks={"country": check_country},
     key=("word", "kind", "type"),
     entry_check=_check,
 )
