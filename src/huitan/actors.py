@@ -580,7 +580,7 @@ def extract_actors(doc: Document, kb: KnowledgeBase) -> DocActors:
     persons, owner = _group(spans)
     other: list[Mention] = []
     for sec, text in texts.items():
-        other.extend(coref.orgs_and_places(text, sec, lex, tis[sec], {s.name_start: s.name_end for x, s in spans if x == sec}))
+        other.extend(coref.orgs_and_places(text, sec, lex, tis[sec], {s.start: s.end for x, s in spans if x == sec}))
     home = _home_country(doc, kb, lex, [tis["title"], *(ti for sec, ti in tis.items() if sec != "title")])
     _fill_countries(persons, spans, owner, texts, other)
     _link_kb(kb, persons)
