@@ -286,3 +286,16 @@ def test_sample_pages(kb: KnowledgeBase) -> None:
     speakers = {(g["doc"], g["speaker"]) for g in gold["statements"]}
     predicted = {(f, s.speaker) for f, docs in got.items() for _d, _e, sts in docs for s in sts}
     assert speakers <= predicted
+
+
+def test_separate_talks(kb: KnowledgeBase) -> None:
+    events, _ = run(kb, "中国国防部长董军在北京分别与越南国防部部长潘文江、老挝国防部部长占沙蒙·占娘拉举行会谈。")
+    talks = [roles(e) for e in events if e.type == "TALKS"]
+    assert talks == [{"董军": "party", "潘文江": "party"}, {"董军": "party", "占沙蒙·占娘拉": "party"}]
+
+
+def test_talks_after_a_meeting_keep_the_subject(kb: KnowledgeBase) -> None:
+    events, _ = run(kb, "越南国家主席梁强会见了中国驻越南大使何炜，并与老挝国会主席赛宋蓬·丰威汉举行会谈。")
+    talks = [roles(e) for e in events if e.type == "TALKS"]
+    assert talks == [{"梁强": "party", "赛宋蓬·丰威汉": "party"}]
+    assert [roles(e) for e in events if e.type == "MEET"] == [{"梁强": "host", "何炜": "guest"}]

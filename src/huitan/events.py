@@ -398,11 +398,24 @@ def _event_from_trigger(text: str, lo: int, hi: int, start: int, end: int, entry
     if got is None:
         return []
     ev, pos = got
+    cs, ce = _clause(text, lo, hi, start, end)
+    sep = text.find("分别", cs, start)
+    if ev.type in ("TALKS", "CALL") and sep >= 0:
+        # A分别与B、C举行会谈: one talk per partner
+        heads = [p for p in ev.participants if p.entity is not None and any(
+            a.start < sep and a.name == p.name for a in span.within(cs, sep))]
+        others = [p for p in ev.participants if p not in heads]
+        if heads and len(others) >= 2:
+            out_t = []
+            for p in others:
+                one = copy.copy(ev)
+                one.participants = heads + [p]
+                out_t.append((one, pos))
+            return out_t
     split_role = {"MEET": "guest", "MESSAGE": "sender"}.get(ev.type)
     if split_role is None:
         return [got]
     people = [p for p in ev.participants if p.role == split_role and p.kind == "person"]
-    cs, ce = _clause(text, lo, hi, start, end)
     if len(people) < 2 or (ev.type == "MEET" and "分别" not in text[cs:ce]):
         return [got]
     out = []
@@ -500,7 +513,12 @@ def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[
     elif obj_role and not relative:
         obj = _side(text, obj_lo, obj_hi, span, idx, state, allow_country and typ != "TALKS", inv_any + frames)
         pairs += [(a, obj_role) for a in obj if a.name not in {s.name for s in subj}]
-    elif subj_role == "party":
+    elif subj_role == "party" and not relative:
+        bing = max(text.rfind(w, cs, start) for w in ("并与", "并同", "还与", "还同", "也与", "也同"))
+        if bing >= 0 and span.covering(bing) is None:
+            # A会见B，并与C举行会谈: A (the sentence's subject) and C
+            first = _pick(span.within(lo, bing), allow_country)[:1]
+            pairs = [(a, "party") for a in first + _pick(span.within(bing + 2, start, exclude), allow_country)]
         # 与B举行会谈 written after the trigger: 会谈 with B
         k = text.find("与", end, ce)
         if k >= 0 and k - end <= 2:
