@@ -292,6 +292,32 @@ def test_sentence_without_date_takes_preceding_narrative_date_not_speech(kb):
     assert d.start == "--05-20"
 
 
+def test_signing_after_the_talks_takes_the_talks_date(kb):
+    a = "6月4日上午,两国国防部长举行会谈。"
+    b = "去年总统2023年3月访问越南期间,双方承诺加强合作。"
+    c = "会谈结束后,两位部长见证了合作备忘录的签署。"
+    doc = make_doc([a, b, c])
+    d = run(doc, [event_at(doc, a), event_at(doc, b, "VISIT"), event_at(doc, c, "SIGN")], kb)
+    assert d[1].start == "2023-03"
+    assert d[2].start[-5:] == "06-04"
+
+
+def test_a_since_date_does_not_date_the_clause(kb):
+    a = "9月1日,中国海军舰艇编队抵达金兰国际港。"
+    b = "这是该港从2016年3月开港以来首次迎来外国军舰访问。"
+    doc = make_doc([a, b])
+    d = run(doc, [event_at(doc, a, "EXERCISE"), event_at(doc, b, "EXERCISE")], kb)
+    assert d[1].start[-5:] == "09-01"
+
+
+def test_published_date_beats_bare_years_of_background(kb):
+    a = "第19届对话会将于6月10日到12日在新加坡举行。"
+    b = "受疫情影响,2020年和2021年对话会停办。"
+    doc = make_doc([a, b], published="2022-06-09")
+    (d,) = run(doc, [event_at(doc, a, "CONFERENCE")], kb)
+    assert (d.start, d.end, d.year_source) == ("2022-06-10", "2022-06-12", "published")
+
+
 def test_meeting_during_a_visit_takes_the_visit_range(kb):
     a = "应邀请,国防部长率团于11月12日至15日访问新加坡。"
     b = "访问期间,部长会见了新加坡总理。"

@@ -212,6 +212,7 @@ class Anchor:
     start: int = -1
     section: str = ""
     bound_only: bool = False  # a year said to be before/after the event, not a point near it
+    year_only: bool = False  # a bare year (``2026年第一次会议``): weaker than a dated point
 
 
 @dataclass
@@ -330,7 +331,7 @@ def _find_anchors(dd: DocDates, kb: KnowledgeBase, years: bool) -> list[Anchor]:
                     out.append(Anchor(span[0], span[1], direction, e.start, section))
             elif _strong_year(e) and e.year is not None and (years or direction):
                 out.append(Anchor(date(e.year, 1, 1), date(e.year, 12, 31), direction, e.start, section,
-                                  bound_only=direction is not None))
+                                  bound_only=direction is not None, year_only=True))
     return out
 
 
@@ -595,12 +596,26 @@ def _trigger_pos(event: Event) -> int | None:
     return None
 
 
-def _governing(dd: DocDates, event: Event, visits: list[tuple[int, When]], kb: KnowledgeBase) -> When | None:
-    """The date expression that governs the event's clause, else context (期间, preceding, lead)."""
+def _since(dd: DocDates, section: str, x: DateExpr, kb: KnowledgeBase) -> bool:
+    """Whether ``x`` starts a span up to now (``从今年3月开港以来``): not the date of the clause's event."""
+    after = dd.doc.section_text(section)[x.end:x.end + SINCE_REACH]
+    after = CLAUSE_BREAK.split(after, maxsplit=1)[0]
+    return any(w in after for w in lexicon(kb).of("since"))
+
+
+SINCE_REACH = 10  # characters after a date in which 以来/至今 turns it into a span up to now
+
+
+def _governing(dd: DocDates, event: Event, prior: list[tuple[int, str, When]], kb: KnowledgeBase) -> When | None:
+    """The date expression that governs the event's clause, else context (会谈后, 期间, preceding, lead).
+
+    ``prior`` holds the events already dated in this document: (offset, type, date).
+    """
     src = event.sources[0]
     section = src.section if src.section in dd.exprs else dd.doc.body_section
     s, e = src.start, max(src.end, src.start)
-    cands = [x for x in dd.exprs.get(section, []) if s <= x.start < e and x.is_event_date]
+    cands = [x for x in dd.exprs.get(section, []) if s <= x.start < e and x.is_event_date
+             and not _since(dd, section, x, kb)]
     chosen: DateExpr | None = None
     trig = _trigger_pos(event)
     if cands and trig is not None:
@@ -616,9 +631,16 @@ def _governing(dd: DocDates, event: Event, visits: list[tuple[int, When]], kb: K
             return w
     sentence = dd.doc.section_text(section)[s:e]
     lex = lexicon(kb)
+    for word in lex.of("after_event"):
+        typ = lex.values[("after_event", word)]
+        if word in sentence and typ != event.type:
+            earlier = [w for pos, t, w in prior if t == typ and pos <= s]
+            if earlier:
+                return _copy(earlier[-1])
+    visits = [(pos, w) for pos, t, w in prior if t == "VISIT" and w.end_day]
     if event.type != "VISIT" and any(x in sentence for x in lex.of("during")) and visits:
-        prior = [w for pos, w in visits if pos <= s] or [w for _, w in visits]
-        return _copy(prior[-1])
+        spans = [w for pos, w in visits if pos <= s] or [w for _, w in visits]
+        return _copy(spans[-1])
     if section in ("title", "caption"):
         return _lead_date(dd, kb)
     return _preceding(dd, section, s, kb)
@@ -686,16 +708,21 @@ def _date_one(dd: DocDates, event: Event, w: When, persons: list[Person], page: 
     if w.month is None:
         return _value(w, None, "none", []), False
     pub = _published(dd.doc)
-    if w.rel_year is not None and pub is not None:
-        y = pub.year + w.rel_year
-        return _value(w, y, "published", [y]), False
+    if w.rel_year is not None:  # 今年/去年: the writing year, which other dates in the text do not give
+        if pub is not None:
+            y = pub.year + w.rel_year
+            return _value(w, y, "published", [y]), False
+        cands = sorted(_knowledge(kb, persons, w).years or [])
+        return _value(w, cands[0] if len(cands) == 1 else None, "knowledge" if cands else "none", cands), False
     doc_anchors = _anchors(dd, kb, years=True)
     lower, upper = _anchor_bounds(doc_anchors)
     allowed = _knowledge(kb, persons, w).narrowed(w, lower, upper)
     y = _sentence_year(dd, section, s, e, w, kb)
     if y is not None:
         return _value(w, y, "text", [y]), False
-    for source, anchors in (("document", doc_anchors), ("page", page)):
+    # a year from a dated point must agree with the tenures: background dates are often close in time too
+    points = [a for a in doc_anchors if not a.year_only]
+    for source, anchors in (("document", points), ("page", page)):
         y = _year_from_anchors(w, anchors, ANCHOR_DAYS, allowed)
         if y is not None and w.fits_weekday(y):
             return _value(w, y, source, [y]), False
@@ -704,6 +731,9 @@ def _date_one(dd: DocDates, event: Event, w: When, persons: list[Person], page: 
         y = _year_from_anchors(w, [a], PUBLISHED_DAYS, allowed)
         if y is not None and w.fits_weekday(y):
             return _value(w, y, "published", [y]), False
+    bare = {a.lo.year for a in doc_anchors if a.year_only and not a.bound_only}
+    if len(bare) == 1 and allowed.admits(y := bare.pop()) and w.fits_weekday(y):
+        return _value(w, y, "document", [y]), False
     named = [(series_name(kb, event.mechanism["name"]), int(event.mechanism["session"]))] if (
         event.mechanism and event.mechanism.get("name") and isinstance(event.mechanism.get("session"), int)) else []
     named += session_mentions(kb, dd.doc.section_text(section)[s:e])
@@ -722,20 +752,19 @@ def date_events(doc: Document, actors: DocActors, events: list[Event], page_docs
     dd = _cached_doc_dates(doc, kb)
     persons = [p for p in actors.persons if p.positions]
     page = _page_anchors(doc, page_docs, kb)
-    visits: list[tuple[int, When]] = []
+    prior: list[tuple[int, str, When]] = []
     dated: list[tuple[Event, When, bool]] = []
     for ev in events:
         if not ev.sources:
             ev.date = ev.date or DateValue()
             continue
-        w = _governing(dd, ev, visits, kb)
+        w = _governing(dd, ev, prior, kb)
         if w is None:
             ev.date = DateValue()
             continue
         ev.date, by_session = _date_one(dd, ev, w, persons, page, kb)
         dated.append((ev, w, by_session))
-        if ev.type == "VISIT" and w.end_day:
-            visits.append((ev.sources[0].start, w))
+        prior.append((ev.sources[0].start, ev.type, w))
     _share_session_years(dated)
 
 

@@ -28,8 +28,9 @@ from .kb import KnowledgeBase, Schema
 
 WORD_KINDS = {
     "part_of_day", "relative", "month_part", "until", "since", "period_noun", "speech",
-    "future", "past", "during", "themed_year", "event_noun", "relative_year", "weekday", "dateline",
+    "future", "past", "during", "themed_year", "event_noun", "relative_year", "weekday", "dateline", "after_event",
 }
+EVENT_TYPES = {"MEET", "TALKS", "VISIT", "CONFERENCE", "SIGN", "MESSAGE", "CALL", "CREDENTIALS", "EXERCISE", "AID"}
 RELATIVE_VALUES = {"same", "next", "prev", "today", "yesterday", "tomorrow", "recent"}
 PART_OF_DAY_VALUES = {"morning", "noon", "afternoon", "evening", "night"}
 MONTH_PART_VALUES = {"early", "mid", "late"}
@@ -40,7 +41,7 @@ def _check_word_entry(entry: dict[str, Any]) -> str | None:
     if kind not in WORD_KINDS:
         return f"unknown kind {kind!r}"
     allowed = {"relative": RELATIVE_VALUES, "part_of_day": PART_OF_DAY_VALUES, "month_part": MONTH_PART_VALUES,
-               "relative_year": {"-1", "0", "1"}, "weekday": {str(i) for i in range(7)}}
+               "relative_year": {"-1", "0", "1"}, "weekday": {str(i) for i in range(7)}, "after_event": EVENT_TYPES}
     if kind in allowed and value not in allowed[kind]:
         return f"value {value!r} not allowed for kind {kind!r}"
     pod = entry.get("part_of_day")
@@ -166,6 +167,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         ("day_range", rf"(?<![0-9０-９月年第/.])(?P<d>{dig}{{1,2}}){sp}[日号]?{sep}(?P<d2>{dig}{{1,2}}){sp}日{pod}"),
         ("day_only", rf"(?<![0-9０-９月年第/.两一二三四五六七八九十])(?P<d>{dig}{{1,2}}|[二三]?十[一二三四五六七八九]?){sp}日(?![元本报])"
                      rf"{pod}"),
+        ("day_only", rf"(?<![0-9０-９月年第/.两一二三四五六七八九十])(?P<d>[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
+                     rf"{sp}日(?=(?:[零一二三四五六七八九十两]{{1,3}}|{dig}{{1,2}})[时点])"),
         ("relative", rf"(?P<rel>{_alt(words.get('relative', ()))}){pod}"),
         ("year", rf"{nb}(?P<y>{y}){sp}年(?!{sp}{mo}{sp}月)(?![代间度])"),
     ]
