@@ -409,6 +409,7 @@ def test_session_mentions(kb):
     assert session_mentions(kb, "出席第三次越中国防安全副部长级战略对话会") == [("越中国防安全副部长级战略对话", 3)]
     assert ("越中边境国防友好交流", 9) in session_mentions(kb, "越中第九次边境国防友好交流活动期间")
     assert session_mentions(kb, "两国举行友好交流活动") == []
+    assert session_mentions(kb, "出席在河内举行的首届东盟国防部长扩大会议") == [("东盟国防部长扩大会议", 1)]
 
 
 def test_weekday_and_bounds_narrow_candidates():

@@ -92,10 +92,16 @@ def _build_sessions(kb: KnowledgeBase) -> SessionIndex:
                 templates[a] = e["series"]
             else:
                 series_of[fold(a)] = e["series"]
-    pats = tuple(
-        (re.compile(re.escape(t).replace(re.escape("{n}"), f"(?P<n>{NUMERAL})")), s) for t, s in templates.items()
-    )
+    pats = tuple((re.compile(_template(t)), s) for t, s in templates.items())
     return SessionIndex(by_key, series_of, pats)
+
+
+def _template(alias: str) -> str:
+    """The regex of an alias template: ``{n}`` is the session number; ``第{n}`` also reads ``首`` (the first)."""
+    pat = re.escape(alias)
+    if "第{n}" in alias:
+        return pat.replace(re.escape("第{n}"), f"(?:第(?P<n>{NUMERAL})|(?P<first>首))")
+    return pat.replace(re.escape("{n}"), f"(?P<n>{NUMERAL})")
 
 
 def sessions(kb: KnowledgeBase) -> SessionIndex:
@@ -113,8 +119,9 @@ def session_mentions(kb: KnowledgeBase, text: str) -> list[tuple[str, int]]:
     found = []
     for pat, series in sessions(kb).patterns:
         for m in pat.finditer(text):
+            groups = m.groupdict()
             try:
-                found.append((series, cn_int(m.group("n"))))
+                found.append((series, 1 if groups.get("first") else cn_int(groups["n"])))
             except (KeyError, ValueError):
                 continue
     return found
