@@ -97,13 +97,13 @@ def _name_after(text: str, lex: Lexicon, ti: TokenIndex, e: int, title_start: in
     """End of a name starting at ``e`` (right after a title), or None.
 
     A name has 2–4 characters, up to 6 when all are transliteration characters, plus a regnal number
-    (``费利佩六世``). After a title of a country that writes names in kanji, any run of characters
-    that surely ends (punctuation, a rank) will do.
+    (``费利佩六世``). After a title of a country that writes names in kanji, any run of 2–4 characters
+    without a lexicon word will do.
     """
     t = ti.by_start.get(e)
     if t is not None and t.kind == "person":
         return t.end
-    for k in range(2, 7):
+    for k in range(2, 9):
         b = e + k
         if b > len(text) or not CJK_RUN_RE.fullmatch(text, e, b) or not _clean_candidate(ti, e, b):
             return None
@@ -113,22 +113,10 @@ def _name_after(text: str, lex: Lexicon, ti: TokenIndex, e: int, title_start: in
         if m:
             return m.end() if _plausible(lex, text[e:b]) else None
         if _ends_name(text, ti, b):
-            if _plausible(lex, text[e:b]) or (
-                    _hard_end(text, ti, b) and not ti.starting_in(e, b) and _qualified(text, lex, ti, title_start)):
+            if _plausible(lex, text[e:b]) or (not ti.starting_in(e, b) and _qualified(text, lex, ti, title_start)):
                 return b
             return None
     return None
-
-
-def _hard_end(text: str, ti: TokenIndex, i: int) -> bool:
-    """A name surely ends before ``i``: punctuation, ``、``, a rank or an honorific follows (not the
-    end of the text: a headline ends with words, not names)."""
-    if i >= len(text):
-        return False
-    if text[i] == "、" or not CJK_RE.match(text[i]):
-        return True
-    t = ti.by_start.get(i)
-    return t is not None and t.kind in ("rank", "honorific")
 
 
 def _qualified(text: str, lex: Lexicon, ti: TokenIndex, title_start: int) -> bool:
