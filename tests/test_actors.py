@@ -122,6 +122,20 @@ CASES = [
      "塞巴斯蒂安·勒科尔尼", ["法国国防部长"], None, "FRA"),
     ("埃及总统阿卜杜勒-法塔赫·塞西会见越南国家主席。", "越通社",
      "阿卜杜勒-法塔赫·塞西", ["埃及总统"], None, "EGY"),
+    ("约旦国王阿卜杜拉二世对越南进行国事访问。", "越通社",
+     "阿卜杜拉二世", ["约旦国王"], None, "JOR"),
+    ("尼加拉瓜副总统罗萨里奥穆里略致电祝贺。", "越通社",
+     "罗萨里奥穆里略", ["尼加拉瓜副总统"], None, "NIC"),
+    ("日本防卫大臣中谷元强调两国防务合作的重要性。", "越通社",
+     "中谷元", ["日本防卫大臣"], None, "JPN"),
+    ("马来西亚国防秘书长拿督洛克曼·哈基姆出席了对话会。", "越通社",
+     "洛克曼·哈基姆", ["马来西亚国防秘书长"], None, "MYS"),
+    ("古巴国家主席：米格尔·迪亚斯-卡内尔", "越通社",
+     "米格尔·迪亚斯-卡内尔", ["古巴国家主席"], None, "CUB"),
+    ("美国国防部副部长沙纳汉星期一抵达河内。", "越通社",
+     "沙纳汉", ["美国国防部副部长"], None, "USA"),
+    ("外交部常务副部长阮明武(Nguyen Minh Vu)与日方代表举行磋商。", "中央社",
+     "阮明武", ["外交部常务副部长"], None, "VNM"),
 ]
 
 
@@ -133,6 +147,25 @@ def test_mention_patterns(kb, text, outlet, name, positions, rank, country):
     assert p.positions == positions
     assert p.rank == rank
     assert p.country == country
+
+
+def test_vietnamese_female_name_without_title(kb):
+    actors = extract_actors(doc_of("裴氏明怀代表越南祖国阵线向信众致以节日问候。"), kb)
+    assert person(actors, "裴氏明怀").country == "VNM"
+
+
+def test_different_persons_sharing_a_family_name_stay_apart(kb):
+    text = "卡塔尔埃米尔塔米姆·本·哈马德·阿勒萨尼会见了客人。卡塔尔前埃米尔哈马德·本·哈利法·阿勒萨尼出席。"
+    actors = extract_actors(doc_of(text), kb)
+    names = {p.name for p in actors.persons}
+    assert {"塔米姆·本·哈马德·阿勒萨尼", "哈马德·本·哈利法·阿勒萨尼"} <= names
+
+
+def test_fullest_chain_gives_positions(kb):
+    d = doc_of(["越共中央政治局委员、国防部部长潘文江大将会见客人。", "越南国防部长潘文江表示欢迎。"],
+               title="越南国防部长潘文江会见客人")
+    p = person(extract_actors(d, kb), "潘文江")
+    assert p.positions == ["越共中央政治局委员", "国防部部长"]
 
 
 def test_latin_alias_in_parentheses(kb):
