@@ -412,6 +412,18 @@ def test_session_mentions(kb):
     assert session_mentions(kb, "出席在河内举行的首届东盟国防部长扩大会议") == [("东盟国防部长扩大会议", 1)]
 
 
+def test_anniversary_of_relations_gives_the_year(kb):
+    a = "6月20日,越南国防部长在河内会见柬埔寨国防大臣。"
+    b = "值此越柬建交50周年之际,双方回顾了两国友好关系。"
+    doc = make_doc([a, b])
+    (d,) = run(doc, [event_at(doc, a, "MEET")], kb)
+    assert (d.start, d.year_source) == ("2017-06-20", "knowledge")
+    passing = make_doc([a, "双方回顾了越柬建交50周年以来的合作。"])
+    (d,) = run(passing, [event_at(passing, a, "MEET")], kb)
+    assert d.start == "--06-20"
+    assert dates.anniversary_years(kb, "庆祝新中建交 30 周年") == [(2020, False)]
+
+
 def test_weekday_and_bounds_narrow_candidates():
     w = When(11, 13, weekday=3)  # a Thursday: 13 November 2014, not 2013
     assert Knowledge(years={2013, 2014}).narrowed(w, None, None).years == {2014}

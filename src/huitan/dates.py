@@ -127,6 +127,61 @@ def session_mentions(kb: KnowledgeBase, text: str) -> list[tuple[str, int]]:
     return found
 
 
+# ---------------------------------------------------------------- anniversaries
+
+
+def _check_anniversary(entry: dict[str, Any]) -> str | None:
+    if len(entry["pair"]) != 2 or any(check_country(c) for c in entry["pair"]):
+        return "pair must be two country codes"
+    if not entry["forms"] or not all(isinstance(f, str) and f for f in entry["forms"]):
+        return "forms must be non-empty strings"
+    return None
+
+
+ANNIVERSARY_SCHEMA = Schema(
+    name="anniversaries",
+    required={"pair": list, "forms": list, "event": str, "date": str},
+    checks={"date": check_date},
+    entry_check=_check_anniversary,
+)
+
+
+def _build_anniversaries(kb: KnowledgeBase) -> tuple[re.Pattern[str] | None, dict[tuple[str, str], int]]:
+    years: dict[tuple[str, str], int] = {}
+    for e in kb.table(ANNIVERSARY_SCHEMA):
+        for form in e["forms"]:
+            years[(form, e["event"])] = int(e["date"][:4])
+    if not years:
+        return None, years
+    forms = sorted({f for f, _ in years}, key=len, reverse=True)
+    events = sorted({ev for _, ev in years}, key=len, reverse=True)
+    pat = re.compile(rf"(?P<form>{'|'.join(map(re.escape, forms))})(?:两国)?(?P<event>{'|'.join(map(re.escape, events))})"
+                     rf"(?P<n>{NUMERAL})周年")
+    return pat, years
+
+
+def anniversary_years(kb: KnowledgeBase, text: str) -> list[tuple[int, bool]]:
+    """Years of the anniversaries ``text`` names (``中越建交75周年`` → 2025), each with whether the text
+    says it is the current occasion (``值此…之际``, ``今年是…``)."""
+    pat, years = kb.derived("dates.anniversaries", _build_anniversaries)
+    if pat is None:
+        return []
+    flat = re.sub(r"[ \u3000]", "", text)
+    cues = lexicon(kb).of("occasion")
+    out = []
+    for m in pat.finditer(flat):
+        try:
+            y = years[(m.group("form"), m.group("event"))] + cn_int(m.group("n"))
+        except (KeyError, ValueError):
+            continue
+        near = flat[max(0, m.start() - OCCASION_REACH):m.start()] + flat[m.end():m.end() + OCCASION_REACH]
+        out.append((y, any(c in near for c in cues)))
+    return out
+
+
+OCCASION_REACH = 8  # characters around an anniversary in which 值此/之际/今年是 mark it as the present occasion
+
+
 # ---------------------------------------------------------------- calendar helpers
 
 
@@ -741,6 +796,7 @@ def _date_one(dd: DocDates, event: Event, w: When, persons: list[Person], page: 
     bare = {a.lo.year for a in doc_anchors if a.year_only and not a.bound_only}
     if len(bare) == 1 and allowed.admits(y := bare.pop()) and w.fits_weekday(y):
         return _value(w, y, "document", [y]), False
+    allowed = _with_anniversaries(dd, kb, w, allowed)
     named = [(series_name(kb, event.mechanism["name"]), int(event.mechanism["session"]))] if (
         event.mechanism and event.mechanism.get("name") and isinstance(event.mechanism.get("session"), int)) else []
     named += session_mentions(kb, dd.doc.section_text(section)[s:e])
@@ -751,6 +807,23 @@ def _date_one(dd: DocDates, event: Event, w: When, persons: list[Person], page: 
         cands = sorted(allowed.years)
         return _value(w, cands[0] if len(cands) == 1 else None, "knowledge", cands), False
     return _value(w, None, "none", []), False
+
+
+def _with_anniversaries(dd: DocDates, kb: KnowledgeBase, w: When, allowed: Knowledge) -> Knowledge:
+    """Knowledge narrowed by the anniversaries the document names: the present occasion's year exactly,
+    any other within a year of it (celebrations run around the anniversary)."""
+    found = [x for section in dd.exprs for x in anniversary_years(kb, dd.doc.section_text(section))]
+    now = {y for y, occasion in found if occasion}
+    if len(now) == 1:
+        y = now.pop()
+        if allowed.admits(y) and w.fits_weekday(y):
+            return Knowledge(years={y})
+    near = {y for y, _ in found}
+    if len(near) == 1 and allowed.years:
+        y = near.pop()
+        left = {x for x in allowed.years if abs(x - y) <= 1}
+        return Knowledge(years=left) if left else allowed
+    return allowed
 
 
 def date_events(doc: Document, actors: DocActors, events: list[Event], page_docs: list[Document],
