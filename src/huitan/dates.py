@@ -17,7 +17,9 @@ when one is left. Nothing here reads the clock.
 
 At corpus level, :func:`date_across_documents` lets a session's known date date
 every other event naming that session, and bounds session N by N−1 and N+1.
-:func:`timeline` filters and orders exported events.
+The knowledge tables (sessions, anniversaries of relations) live in
+:mod:`huitan.datekb`, the expressions in :mod:`huitan.timeexpr`;
+:func:`timeline` (:mod:`huitan.timeline`) filters and orders exported events.
 """
 
 from __future__ import annotations
@@ -26,12 +28,20 @@ import calendar
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
 
-from .kb import KnowledgeBase, Schema, check_country, check_date
+from .datekb import (  # noqa: F401  (re-exported: the knowledge tables dates are read against)
+    ANNIVERSARY_SCHEMA,
+    SESSION_SCHEMA,
+    anniversary_years,
+    series_name,
+    session_mentions,
+    sessions,
+)
+from .kb import KnowledgeBase
 from .model import DateValue, DocActors, Document, Event, Person
-from .textutil import fold, sentences
-from .timeexpr import DateExpr, cn_int, lexicon, parse_dates
+from .textutil import sentences
+from .timeexpr import DateExpr, lexicon, parse_dates
+from .timeline import timeline  # noqa: F401  (re-exported for the CLI)
 
 try:  # officeholder tenures (another stage's module); dating works without it
     from . import officeholders
@@ -42,144 +52,6 @@ ANCHOR_DAYS = 60  # how close in time an anchor date must be to lend its year
 PUBLISHED_DAYS = 120  # an event is reported within this many days of publication
 SESSION_DAYS = 60  # an event within this many days of a known session takes its year
 LEAP = 2000  # month-day arithmetic when the year is unknown (allows 29 February)
-
-
-def _check_session(entry: dict[str, Any]) -> str | None:
-    if entry["session"] < 1:
-        return "session must be a positive number"
-    if entry.get("end") and entry["end"] < entry["start"]:
-        return "end is before start"
-    for a in entry.get("aliases") or []:
-        if not isinstance(a, str) or not a.strip():
-            return "aliases must be non-empty strings"
-    return None
-
-
-SESSION_SCHEMA = Schema(
-    name="sessions",
-    required={"series": str, "session": int, "start": str},
-    optional={"aliases": list, "end": str, "place": str, "country": str},
-    checks={"start": check_date, "end": check_date, "country": check_country},
-    key=("series", "session"),
-    entry_check=_check_session,
-)
-
-
-# ---------------------------------------------------------------- sessions
-
-
-@dataclass(frozen=True)
-class SessionIndex:
-    """Known sessions by series, alias lookup, and text patterns for ``第N次`` mentions."""
-
-    by_key: dict[tuple[str, int], dict[str, Any]]
-    series_of: dict[str, str]  # folded name or alias -> series
-    patterns: tuple[tuple[re.Pattern[str], str], ...]  # template regex -> series
-
-
-NUMERAL = r"[0-9０-９一二三四五六七八九十百]+"
-
-
-def _build_sessions(kb: KnowledgeBase) -> SessionIndex:
-    by_key: dict[tuple[str, int], dict[str, Any]] = {}
-    series_of: dict[str, str] = {}
-    templates: dict[str, str] = {}
-    for e in kb.table(SESSION_SCHEMA):
-        by_key[(e["series"], e["session"])] = e
-        series_of[fold(e["series"])] = e["series"]
-        for a in e.get("aliases") or []:
-            if "{n}" in a:
-                templates[a] = e["series"]
-            else:
-                series_of[fold(a)] = e["series"]
-    pats = tuple((re.compile(_template(t)), s) for t, s in templates.items())
-    return SessionIndex(by_key, series_of, pats)
-
-
-def _template(alias: str) -> str:
-    """The regex of an alias template: ``{n}`` is the session number; ``第{n}`` also reads ``首`` (the first)."""
-    pat = re.escape(alias)
-    if "第{n}" in alias:
-        return pat.replace(re.escape("第{n}"), f"(?:第(?P<n>{NUMERAL})|(?P<first>首))")
-    return pat.replace(re.escape("{n}"), f"(?P<n>{NUMERAL})")
-
-
-def sessions(kb: KnowledgeBase) -> SessionIndex:
-    """The session index of ``kb`` (built once)."""
-    return kb.derived("dates.sessions", _build_sessions)
-
-
-def series_name(kb: KnowledgeBase, name: str) -> str:
-    """The canonical series name for a mechanism name or alias (the name itself when unknown)."""
-    return sessions(kb).series_of.get(fold(name), name)
-
-
-def session_mentions(kb: KnowledgeBase, text: str) -> list[tuple[str, int]]:
-    """Series and session numbers named in ``text`` (``大湄公河次区域合作第六次领导人会议`` → GMS, 6)."""
-    found = []
-    for pat, series in sessions(kb).patterns:
-        for m in pat.finditer(text):
-            groups = m.groupdict()
-            try:
-                found.append((series, 1 if groups.get("first") else cn_int(groups["n"])))
-            except (KeyError, ValueError):
-                continue
-    return found
-
-
-# ---------------------------------------------------------------- anniversaries
-
-
-def _check_anniversary(entry: dict[str, Any]) -> str | None:
-    if len(entry["pair"]) != 2 or any(check_country(c) for c in entry["pair"]):
-        return "pair must be two country codes"
-    if not entry["forms"] or not all(isinstance(f, str) and f for f in entry["forms"]):
-        return "forms must be non-empty strings"
-    return None
-
-
-ANNIVERSARY_SCHEMA = Schema(
-    name="anniversaries",
-    required={"pair": list, "forms": list, "event": str, "date": str},
-    checks={"date": check_date},
-    entry_check=_check_anniversary,
-)
-
-
-def _build_anniversaries(kb: KnowledgeBase) -> tuple[re.Pattern[str] | None, dict[tuple[str, str], int]]:
-    years: dict[tuple[str, str], int] = {}
-    for e in kb.table(ANNIVERSARY_SCHEMA):
-        for form in e["forms"]:
-            years[(form, e["event"])] = int(e["date"][:4])
-    if not years:
-        return None, years
-    forms = sorted({f for f, _ in years}, key=len, reverse=True)
-    events = sorted({ev for _, ev in years}, key=len, reverse=True)
-    pat = re.compile(rf"(?P<form>{'|'.join(map(re.escape, forms))})(?:两国)?(?P<event>{'|'.join(map(re.escape, events))})"
-                     rf"(?P<n>{NUMERAL})周年")
-    return pat, years
-
-
-def anniversary_years(kb: KnowledgeBase, text: str) -> list[tuple[int, bool]]:
-    """Years of the anniversaries ``text`` names (``中越建交75周年`` → 2025), each with whether the text
-    says it is the current occasion (``值此…之际``, ``今年是…``)."""
-    pat, years = kb.derived("dates.anniversaries", _build_anniversaries)
-    if pat is None:
-        return []
-    flat = re.sub(r"[ \u3000]", "", text)
-    cues = lexicon(kb).of("occasion")
-    out = []
-    for m in pat.finditer(flat):
-        try:
-            y = years[(m.group("form"), m.group("event"))] + cn_int(m.group("n"))
-        except (KeyError, ValueError):
-            continue
-        near = flat[max(0, m.start() - OCCASION_REACH):m.start()] + flat[m.end():m.end() + OCCASION_REACH]
-        out.append((y, any(c in near for c in cues)))
-    return out
-
-
-OCCASION_REACH = 8  # characters around an anniversary in which 值此/之际/今年是 mark it as the present occasion
 
 
 # ---------------------------------------------------------------- calendar helpers
@@ -980,61 +852,3 @@ def _narrowed(dv: DateValue, series: list[tuple[int, date, date]], n: int) -> Da
     if left:
         dv.year_candidates = left
     return dv
-
-
-# ---------------------------------------------------------------- timeline
-
-
-def _sort_key(ev: dict[str, Any]) -> tuple[int, str, str]:
-    start = ((ev.get("date") or {}).get("start")) or ""
-    year = _year_of(start)
-    md = start[2:] if start.startswith("--") else start[5:]
-    return (year if year is not None else 9999, md or "99", ev.get("event_id") or "")
-
-
-def _has_person(ev: dict[str, Any], person: str) -> bool:
-    return any(person in (p.get("name"), p.get("person_id")) for p in ev.get("participants") or [])
-
-
-def _has_pair(ev: dict[str, Any], pair: str) -> bool:
-    a, _, b = pair.upper().partition("-")
-    countries = {p.get("country") for p in ev.get("participants") or []}
-    return bool(a and b) and a in countries and b in countries
-
-
-def _has_mechanism(ev: dict[str, Any], mechanism: str) -> bool:
-    name = ((ev.get("mechanism") or {}).get("name")) or ""
-    return bool(name) and (fold(mechanism) in fold(name) or fold(name) in fold(mechanism))
-
-
-def timeline(events: list[dict[str, Any]], *, mechanism: str | None = None, person: str | None = None,
-             pair: str | None = None) -> list[dict[str, Any]]:
-    """Exported events (spec §3 dicts) filtered by mechanism, person or country pair, in date order.
-
-    Each row: ``event_id``, ``date`` (start), ``end``, ``type``, ``participants``
-    (``name (country, role)``), ``year_source``, ``year_candidates``, ``mechanism``,
-    ``location``. Undated years sort last, by month and day.
-    """
-    rows = []
-    for ev in sorted(events, key=_sort_key):
-        if mechanism and not _has_mechanism(ev, mechanism):
-            continue
-        if person and not _has_person(ev, person):
-            continue
-        if pair and not _has_pair(ev, pair):
-            continue
-        d = ev.get("date") or {}
-        mech = ev.get("mechanism") or None
-        rows.append({
-            "event_id": ev.get("event_id"),
-            "date": d.get("start"),
-            "end": d.get("end"),
-            "type": ev.get("type"),
-            "participants": [f"{p.get('name')} ({p.get('country') or '?'}, {p.get('role')})"
-                             for p in ev.get("participants") or []],
-            "year_source": d.get("year_source", "none"),
-            "year_candidates": d.get("year_candidates") or [],
-            "mechanism": f"{mech.get('name')} #{mech.get('session')}" if mech else None,
-            "location": (ev.get("location") or {}).get("name"),
-        })
-    return rows

@@ -1,0 +1,153 @@
+"""Knowledge about dates: known sessions of recurring meeting series, and anniversaries of relations.
+
+Two validated tables of the knowledge base: ``sessions`` (a series' session
+number, dates and place, with alias templates such as
+``大湄公河次区域合作第{n}次领导人会议`` for finding mentions in text) and
+``anniversaries`` (when diplomatic relations were established, for reading
+``中越建交75周年`` as the year 2025). :mod:`huitan.dates` uses both.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .kb import KnowledgeBase, Schema, check_country, check_date
+from .textutil import fold
+from .timeexpr import cn_int, lexicon
+
+
+def _check_session(entry: dict[str, Any]) -> str | None:
+    if entry["session"] < 1:
+        return "session must be a positive number"
+    if entry.get("end") and entry["end"] < entry["start"]:
+        return "end is before start"
+    for a in entry.get("aliases") or []:
+        if not isinstance(a, str) or not a.strip():
+            return "aliases must be non-empty strings"
+    return None
+
+
+SESSION_SCHEMA = Schema(
+    name="sessions",
+    required={"series": str, "session": int, "start": str},
+    optional={"aliases": list, "end": str, "place": str, "country": str},
+    checks={"start": check_date, "end": check_date, "country": check_country},
+    key=("series", "session"),
+    entry_check=_check_session,
+)
+
+
+@dataclass(frozen=True)
+class SessionIndex:
+    """Known sessions by series, alias lookup, and text patterns for ``第N次`` mentions."""
+
+    by_key: dict[tuple[str, int], dict[str, Any]]
+    series_of: dict[str, str]  # folded name or alias -> series
+    patterns: tuple[tuple[re.Pattern[str], str], ...]  # template regex -> series
+
+
+NUMERAL = r"[0-9０-９一二三四五六七八九十百]+"
+
+
+def _build_sessions(kb: KnowledgeBase) -> SessionIndex:
+    by_key: dict[tuple[str, int], dict[str, Any]] = {}
+    series_of: dict[str, str] = {}
+    templates: dict[str, str] = {}
+    for e in kb.table(SESSION_SCHEMA):
+        by_key[(e["series"], e["session"])] = e
+        series_of[fold(e["series"])] = e["series"]
+        for a in e.get("aliases") or []:
+            if "{n}" in a:
+                templates[a] = e["series"]
+            else:
+                series_of[fold(a)] = e["series"]
+    pats = tuple((re.compile(_template(t)), s) for t, s in templates.items())
+    return SessionIndex(by_key, series_of, pats)
+
+
+def _template(alias: str) -> str:
+    """The regex of an alias template: ``{n}`` is the session number; ``第{n}`` also reads ``首`` (the first)."""
+    pat = re.escape(alias)
+    if "第{n}" in alias:
+        return pat.replace(re.escape("第{n}"), f"(?:第(?P<n>{NUMERAL})|(?P<first>首))")
+    return pat.replace(re.escape("{n}"), f"(?P<n>{NUMERAL})")
+
+
+def sessions(kb: KnowledgeBase) -> SessionIndex:
+    """The session index of ``kb`` (built once)."""
+    return kb.derived("dates.sessions", _build_sessions)
+
+
+def series_name(kb: KnowledgeBase, name: str) -> str:
+    """The canonical series name for a mechanism name or alias (the name itself when unknown)."""
+    return sessions(kb).series_of.get(fold(name), name)
+
+
+def session_mentions(kb: KnowledgeBase, text: str) -> list[tuple[str, int]]:
+    """Series and session numbers named in ``text`` (``大湄公河次区域合作第六次领导人会议`` → GMS, 6)."""
+    found = []
+    for pat, series in sessions(kb).patterns:
+        for m in pat.finditer(text):
+            groups = m.groupdict()
+            try:
+                found.append((series, 1 if groups.get("first") else cn_int(groups["n"])))
+            except (KeyError, ValueError):
+                continue
+    return found
+
+
+# ---------------------------------------------------------------- anniversaries
+
+
+def _check_anniversary(entry: dict[str, Any]) -> str | None:
+    if len(entry["pair"]) != 2 or any(check_country(c) for c in entry["pair"]):
+        return "pair must be two country codes"
+    if not entry["forms"] or not all(isinstance(f, str) and f for f in entry["forms"]):
+        return "forms must be non-empty strings"
+    return None
+
+
+ANNIVERSARY_SCHEMA = Schema(
+    name="anniversaries",
+    required={"pair": list, "forms": list, "event": str, "date": str},
+    checks={"date": check_date},
+    entry_check=_check_anniversary,
+)
+
+
+def _build_anniversaries(kb: KnowledgeBase) -> tuple[re.Pattern[str] | None, dict[tuple[str, str], int]]:
+    years: dict[tuple[str, str], int] = {}
+    for e in kb.table(ANNIVERSARY_SCHEMA):
+        for form in e["forms"]:
+            years[(form, e["event"])] = int(e["date"][:4])
+    if not years:
+        return None, years
+    forms = sorted({f for f, _ in years}, key=len, reverse=True)
+    events = sorted({ev for _, ev in years}, key=len, reverse=True)
+    pat = re.compile(rf"(?P<form>{'|'.join(map(re.escape, forms))})(?:两国)?(?P<event>{'|'.join(map(re.escape, events))})"
+                     rf"(?P<n>{NUMERAL})周年")
+    return pat, years
+
+
+def anniversary_years(kb: KnowledgeBase, text: str) -> list[tuple[int, bool]]:
+    """Years of the anniversaries ``text`` names (``中越建交75周年`` → 2025), each with whether the text
+    says it is the current occasion (``值此…之际``, ``今年是…``)."""
+    pat, years = kb.derived("dates.anniversaries", _build_anniversaries)
+    if pat is None:
+        return []
+    flat = re.sub(r"[ \u3000]", "", text)
+    cues = lexicon(kb).of("occasion")
+    out = []
+    for m in pat.finditer(flat):
+        try:
+            y = years[(m.group("form"), m.group("event"))] + cn_int(m.group("n"))
+        except (KeyError, ValueError):
+            continue
+        near = flat[max(0, m.start() - OCCASION_REACH):m.start()] + flat[m.end():m.end() + OCCASION_REACH]
+        out.append((y, any(c in near for c in cues)))
+    return out
+
+
+OCCASION_REACH = 8  # characters around an anniversary in which 值此/之际/今年是 mark it as the present occasion
