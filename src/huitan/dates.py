@@ -644,8 +644,7 @@ def _date_one(dd: DocDates, event: Event, w: When, persons: list[Person], page: 
     pub = _published(dd.doc)
     if w.rel_year is not None:  # 今年/去年: the writing year, which other dates in the text do not give
         if pub is not None:
-            y = pub.year + w.rel_year
-            return _value(w, y, "published", [y]), False
+            return _value(w, pub.year + w.rel_year, "published", [pub.year + w.rel_year]), False
         cands = sorted(_knowledge(kb, persons, w).years or [])
         return _value(w, cands[0] if len(cands) == 1 else None, "knowledge" if cands else "none", cands), False
     doc_anchors = _anchors(dd, kb, years=True)
@@ -666,8 +665,8 @@ def _date_one(dd: DocDates, event: Event, w: When, persons: list[Person], page: 
         if y is not None and w.fits_weekday(y):
             return _value(w, y, "published", [y]), False
     bare = {a.lo.year for a in doc_anchors if a.year_only and not a.bound_only}
-    if len(bare) == 1 and allowed.admits(y := bare.pop()) and w.fits_weekday(y):
-        return _value(w, y, "document", [y]), False
+    if len(bare) == 1 and allowed.admits(only := bare.pop()) and w.fits_weekday(only):
+        return _value(w, only, "document", [only]), False
     allowed = _with_anniversaries(dd, kb, w, allowed)
     named = [(series_name(kb, event.mechanism["name"]), int(event.mechanism["session"]))] if (
         event.mechanism and event.mechanism.get("name") and isinstance(event.mechanism.get("session"), int)) else []
