@@ -27,6 +27,9 @@ from huitan.persons import name_parts, names_match
 
 # Characters a position chain is written in (the enumeration comma 、 joins positions).
 CHAIN_CHAR_RE = re.compile(rf"[{CJK}0-9、]")
+CHAIN_MAX = 80  # longest position chain looked at, in characters
+CHAIN_RUN_BEFORE_RE = re.compile(rf"[{CJK}0-9、]{{1,{CHAIN_MAX}}}$")
+CHAIN_SEP_RE = re.compile("[、兼]")
 # jieba tags of words that precede a position without being part of it: verbs, prepositions, adverbs
 LEADING_TAGS = frozenset("vpdcur")
 CJK_RUN_RE = re.compile(rf"[{CJK}]+")
@@ -157,6 +160,8 @@ def _name_before(text: str, lex: Lexicon, ti: TokenIndex, s: int, taken: set[int
 def _dot_runs(text: str) -> list[tuple[int, int]]:
     """Spans of character runs joined by name dots (``穆罕默德·萨拉赫·埃尔丁``)."""
     runs: list[tuple[int, int]] = []
+    if not any(d in text for d in DOTS):
+        return runs
     for m in DOT_RE.finditer(text):
         after = RUN_AFTER_RE.match(text, m.end())
         end = after.end() if after else m.end()
@@ -208,25 +213,24 @@ def _chain(text: str, ti: TokenIndex, name_start: int, name_ends: set[int]) -> t
     if t is None or t.kind != "title":
         return name_start, []
     name_start = end
-    j = name_start
-    while j > 0:
-        if not CHAIN_CHAR_RE.match(text[j - 1]) or j in name_ends:
-            break
-        tk = ti.by_end.get(j)
-        if tk is not None and tk.kind in CHAIN_STOP_KINDS:
-            before = ti.by_end.get(tk.start)
-            after = ti.by_start.get(tk.end)
-            if tk.word in INNER_CONJ and before is None and tk.start not in name_ends and tk.start > 0 \
-                    and CJK_RE.match(text[tk.start - 1]) and (after is None or after.kind != "country"):
-                j = tk.start
-                continue
-            break
-        j -= 1
+    run = CHAIN_RUN_BEFORE_RE.search(text, max(0, name_start - CHAIN_MAX), name_start)
+    j = run.start() if run else name_start
+    j = max([j, *(e for e in name_ends if j < e <= name_start)])
+    for tk in reversed(ti.within(j, name_start)):
+        if tk.kind not in CHAIN_STOP_KINDS:
+            continue
+        after = ti.by_start.get(tk.end)
+        if tk.word in INNER_CONJ and ti.by_end.get(tk.start) is None and tk.start not in name_ends \
+                and tk.start > j and (after is None or after.kind != "country"):
+            continue  # 与/和 inside a body's name (中央宣教与民运部)
+        j = tk.end
+        break
     # split into elements at 、 and 兼
     elems: list[tuple[int, int]] = []
     s = j
-    for i in range(j, name_start):
-        if text[i] == "、" or (text[i] == "兼" and ti.by_start.get(i) is None):
+    for m in CHAIN_SEP_RE.finditer(text, j, name_start):
+        i = m.start()
+        if text[i] == "、" or ti.by_start.get(i) is None:
             elems.append((s, i))
             s = i + 1
     elems.append((s, name_start))
@@ -536,9 +540,14 @@ def _set_names(kb: KnowledgeBase, persons: list[Person]) -> None:
         from huitan import names as names_mod
     except ImportError:  # pragma: no cover - names ships with the package
         return
+    cache: dict[tuple[str, str | None, tuple[str, ...]], dict[str, str | None]] = kb.derived(
+        "actors.names", lambda _kb: {})
     for p in persons:
         if not p.names:
-            p.names = names_mod.names_for(kb, p.name, p.country, aliases=tuple(p.aliases))
+            key = (p.name, p.country, tuple(p.aliases))
+            if key not in cache:
+                cache[key] = names_mod.names_for(kb, p.name, p.country, aliases=key[2])
+            p.names = dict(cache[key])
 
 
 # ------------------------------------------------------------------ entry point
