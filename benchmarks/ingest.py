@@ -43,17 +43,21 @@ LONG_PARA = re.compile(r"^.{40,}[。”」]\s*$")
 # ---------------------------------------------------------------- corpus
 
 
-def source_pages() -> list[str]:
-    """The real pages the corpus is made from (text files only)."""
-    texts = []
+def source_pages() -> list[tuple[str, str]]:
+    """The real pages the corpus is made from, as (field, content): "text" or "html" (any encoding huitan reads)."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from huitan.ingest import decode
+
+    pages = []
     for d in SOURCE_DIRS:
         if d.is_dir():
-            for f in sorted(d.iterdir()):
-                if f.is_file() and f.suffix in {".txt", ".html", ".htm"}:
-                    texts.append(f.read_text(encoding="utf-8", errors="replace"))
-    if not texts:
+            for f in sorted(d.rglob("*")):
+                if f.is_file() and f.suffix.lower() in {".txt", ".html", ".htm"}:
+                    text, _ = decode(f.read_bytes())
+                    pages.append(("html" if f.suffix.lower() in {".html", ".htm"} else "text", text))
+    if not pages:
         sys.exit("no source pages found under examples/ or ../shared/")
-    return texts
+    return pages
 
 
 def person_names() -> dict[str, list[str]]:
@@ -104,16 +108,18 @@ def build_corpus(path: Path, n: int, seed: int = 7) -> int:
     total = 0
     with path.open("w", encoding="utf-8") as fh:
         for i in range(n):
-            text = sources[i % len(sources)] if i < len(sources) else varier.vary(sources[i % len(sources)])
+            kind, text = sources[i % len(sources)]
+            text = text if i < len(sources) else varier.vary(text)
             total += len(text.encode("utf-8"))
-            fh.write(json.dumps({"url": f"https://bench.invalid/{i}", "text": text}, ensure_ascii=False) + "\n")
+            fh.write(json.dumps({"url": f"https://bench.invalid/{i}", kind: text}, ensure_ascii=False) + "\n")
     return total
 
 
 def texts(path: Path) -> Iterator[str]:
     with path.open(encoding="utf-8") as fh:
         for line in fh:
-            yield json.loads(line)["text"]
+            rec = json.loads(line)
+            yield rec.get("text") or rec.get("html") or ""
 
 
 # ---------------------------------------------------------------- measurements
@@ -127,6 +133,7 @@ class Row:
     seconds: float
     rss_mb: float | None = None
     note: str = ""
+    cpu: float | None = None  # CPU seconds (all processes): robust when the machine is shared
 
     @property
     def mbps(self) -> float:
@@ -144,12 +151,13 @@ t = time.perf_counter()
 p = subprocess.run(sys.argv[1:], capture_output=True, text=True)
 dt = time.perf_counter() - t
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"rc": p.returncode, "seconds": dt, "maxrss_kb": ru.ru_maxrss, "stderr": p.stderr[-2000:]}))
+print(json.dumps({"rc": p.returncode, "seconds": dt, "cpu": ru.ru_utime + ru.ru_stime, "maxrss_kb": ru.ru_maxrss,
+                  "stderr": p.stderr[-2000:]}))
 """
 
 
-def run_ingest(corpus: Path, db: Path, workers: int, env: dict[str, str]) -> tuple[float, float, str]:
-    """Run ``huitan ingest`` as a child; returns (seconds, peak RSS in MB, its summary line)."""
+def run_ingest(corpus: Path, db: Path, workers: int, env: dict[str, str]) -> tuple[float, float, float, str]:
+    """Run ``huitan ingest`` as a child; returns (seconds, CPU seconds, peak RSS in MB, its summary line)."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     cmd = [sys.executable, "-m", "huitan", "ingest", str(corpus), "--db", str(db), "--workers", str(workers),
@@ -160,7 +168,7 @@ def run_ingest(corpus: Path, db: Path, workers: int, env: dict[str, str]) -> tup
     summary = next((ln for ln in res["stderr"].splitlines() if ln.startswith("pages read")), "")
     if res["rc"] not in (0, 1) or not summary:
         sys.exit(f"huitan ingest failed (status {res['rc']}):\n{res['stderr']}")
-    return res["seconds"], res["maxrss_kb"] / 1024, summary
+    return res["seconds"], res["cpu"], res["maxrss_kb"] / 1024, summary
 
 
 def ingest_env() -> tuple[dict[str, str], bool]:
@@ -183,8 +191,8 @@ def ingest_env() -> tuple[dict[str, str], bool]:
     return env, True
 
 
-def jieba_pass(corpus: Path) -> float:
-    """Seconds for jieba's default ``lcut`` over every page's text (dictionary loaded beforehand)."""
+def jieba_pass(corpus: Path) -> tuple[float, float]:
+    """Seconds and CPU seconds for jieba's default ``lcut`` over every page's text (dictionary loaded first)."""
     import logging
 
     import jieba
@@ -192,23 +200,24 @@ def jieba_pass(corpus: Path) -> float:
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
     pages = list(texts(corpus))
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     for text in pages:
         jieba.lcut(text)
-    return time.perf_counter() - t
+    return time.perf_counter() - t, time.process_time() - c
 
 
 FLOOR_RE = re.compile(r"[\u4e00-\u9fff]+|\d+")
 
 
-def regex_pass(corpus: Path) -> float:
-    """Seconds to read the JSON lines and run one regex over every page: the floor."""
-    t = time.perf_counter()
+def regex_pass(corpus: Path) -> tuple[float, float]:
+    """Seconds and CPU seconds to read the JSON lines and run one regex over every page: the floor."""
+    t, c = time.perf_counter(), time.process_time()
     n = 0
     with corpus.open(encoding="utf-8") as fh:
         for line in fh:
-            n += len(FLOOR_RE.findall(json.loads(line)["text"]))
-    return time.perf_counter() - t
+            rec = json.loads(line)
+            n += len(FLOOR_RE.findall(rec.get("text") or rec.get("html") or ""))
+    return time.perf_counter() - t, time.process_time() - c
 
 
 # ---------------------------------------------------------------- query latency
@@ -308,11 +317,15 @@ def query_latency(db_path: Path, k: int) -> tuple[float, float, int]:
 
 
 def table(rows: list[Row]) -> str:
-    head = f"{'measure':<34}{'pages':>8}{'MB':>9}{'s':>9}{'pages/s':>10}{'MB/s':>8}{'peak RSS MB':>13}  note"
+    head = (f"{'measure':<36}{'pages':>8}{'MB':>8}{'s':>8}{'CPU s':>8}{'pages/s':>9}{'MB/s':>7}"
+            f"{'MB/CPU s':>9}{'peak RSS MB':>12}  note")
     lines = [head, "-" * len(head)]
     for r in rows:
         rss = f"{r.rss_mb:.0f}" if r.rss_mb is not None else "-"
-        lines.append(f"{r.name:<34}{r.pages:>8}{r.mb:>9.2f}{r.seconds:>9.2f}{r.pps:>10.1f}{r.mbps:>8.2f}{rss:>13}  {r.note}")
+        cpu = f"{r.cpu:.2f}" if r.cpu is not None else "-"
+        per_cpu = f"{r.mb / r.cpu:.2f}" if r.cpu else "-"
+        lines.append(f"{r.name:<36}{r.pages:>8}{r.mb:>8.2f}{r.seconds:>8.2f}{cpu:>8}{r.pps:>9.1f}{r.mbps:>7.2f}"
+                     f"{per_cpu:>9}{rss:>12}  {r.note}")
     return "\n".join(lines)
 
 
@@ -347,18 +360,22 @@ def main(argv: list[str] | None = None) -> int:
             by_workers: dict[int, Row] = {}
             for w in workers:
                 db = work / f"ingest-{n}-w{w}.db"
-                secs, rss, summary = run_ingest(corpus, db, w, env)
+                secs, cpu, rss, summary = run_ingest(corpus, db, w, env)
                 row = Row(f"huitan ingest, {w} worker{'s' if w > 1 else ''}", n, mb, secs, rss,
-                          summary.split(";")[1].strip() if ";" in summary else "")
+                          summary.split(";")[1].strip() if ";" in summary else "", cpu)
                 rows.append(row)
                 by_workers[w] = row
                 first_db = first_db or db
-            jb = Row("jieba.lcut (default, 1 core)", n, mb, jieba_pass(corpus))
-            rx = Row("read + regex (floor)", n, mb, regex_pass(corpus))
+            secs, cpu = jieba_pass(corpus)
+            jb = Row("jieba.lcut (default, 1 core)", n, mb, secs, cpu=cpu)
+            secs, cpu = regex_pass(corpus)
+            rx = Row("read + regex (floor)", n, mb, secs, cpu=cpu)
             rows += [jb, rx]
             one = by_workers.get(1) or next(iter(by_workers.values()))
             ratio = one.mbps / jb.mbps
-            notes.append(f"N={n}: huitan/jieba {ratio:.2f}x; floor/huitan {rx.mbps / one.mbps:.1f}x")
+            notes.append(f"N={n}: huitan/jieba {ratio:.2f}x (wall clock), {jb.cpu / one.cpu:.2f}x (CPU time); "
+                         f"floor/huitan {rx.mbps / one.mbps:.1f}x" if one.cpu and jb.cpu else
+                         f"N={n}: huitan/jieba {ratio:.2f}x; floor/huitan {rx.mbps / one.mbps:.1f}x")
             if 1 in by_workers and 2 in by_workers:
                 notes.append(f"N={n}: 2-worker speed-up {by_workers[1].seconds / by_workers[2].seconds:.2f}x")
         rss_rows = []
@@ -366,9 +383,9 @@ def main(argv: list[str] | None = None) -> int:
             corpus = work / f"corpus-{n}.jsonl"
             mb = build_corpus(corpus, n) / 1e6
             w = max(workers)
-            secs, rss, summary = run_ingest(corpus, work / f"rss-{n}.db", w, env)
-            row = Row(f"huitan ingest, {w} workers (memory)", n, mb, secs, rss,
-                      summary.split(";")[1].strip() if ";" in summary else "")
+            secs, cpu, rss, summary = run_ingest(corpus, work / f"rss-{n}.db", w, env)
+            row = Row(f"huitan ingest, {w} worker{'s' if w > 1 else ''} (memory)", n, mb, secs, rss,
+                      summary.split(";")[1].strip() if ";" in summary else "", cpu)
             rows.append(row)
             rss_rows.append(row)
             corpus.unlink()
@@ -389,6 +406,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if not args.dir:
             shutil.rmtree(work, ignore_errors=True)
+    print(f"machine: {os.cpu_count()} CPUs; load average at the end {os.getloadavg()[0]:.2f}")
     print(table(rows))
     for note in notes:
         print(note)
