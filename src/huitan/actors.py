@@ -15,6 +15,7 @@ Public API: :func:`extract_actors`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 import rjieba
@@ -28,7 +29,7 @@ from huitan.persons import name_parts, names_match
 # Characters a position chain is written in (the enumeration comma 、 joins positions).
 CHAIN_CHAR_RE = re.compile(rf"[{CJK}0-9、]")
 CHAIN_MAX = 80  # longest position chain looked at, in characters
-CHAIN_RUN_BEFORE_RE = re.compile(rf"[{CJK}0-9、]{{1,{CHAIN_MAX}}}$")
+NON_CHAIN_RE = re.compile(rf"[^{CJK}0-9、]")
 CHAIN_SEP_RE = re.compile("[、兼]")
 # jieba tags of words that precede a position without being part of it: verbs, prepositions, adverbs
 LEADING_TAGS = frozenset("vpdcur")
@@ -198,7 +199,8 @@ def _dot_names(text: str, lex: Lexicon, ti: TokenIndex, a: int, b: int) -> list[
 # ------------------------------------------------------------------ chains
 
 
-def _chain(text: str, ti: TokenIndex, name_start: int, name_ends: set[int]) -> tuple[int, list[tuple[int, int]]]:
+def _chain(text: str, ti: TokenIndex, name_start: int, name_ends: set[int],
+           breaks: list[int]) -> tuple[int, list[tuple[int, int]]]:
     """Chain start and position spans of the title chain ending at ``name_start``.
 
     An honorific (``拿督``) or a colon may stand between the last title and the name.
@@ -213,8 +215,8 @@ def _chain(text: str, ti: TokenIndex, name_start: int, name_ends: set[int]) -> t
     if t is None or t.kind != "title":
         return name_start, []
     name_start = end
-    run = CHAIN_RUN_BEFORE_RE.search(text, max(0, name_start - CHAIN_MAX), name_start)
-    j = run.start() if run else name_start
+    k = bisect_left(breaks, name_start) - 1  # the last character before the name a chain cannot hold
+    j = max(breaks[k] + 1 if k >= 0 else 0, name_start - CHAIN_MAX)
     j = max([j, *(e for e in name_ends if j < e <= name_start)])
     for tk in reversed(ti.within(j, name_start)):
         if tk.kind not in CHAIN_STOP_KINDS:
@@ -331,10 +333,11 @@ def _spans(text: str, lex: Lexicon, ti: TokenIndex) -> list[Span]:
                 claim(a, t.start)
                 taken.add(t.start)
     name_ends = set(names.values())
+    breaks = [m.start() for m in NON_CHAIN_RE.finditer(text)]
     spans = []
     for a in sorted(names):
         b = names[a]
-        start, pos = _chain(text, ti, a, name_ends)
+        start, pos = _chain(text, ti, a, name_ends, breaks)
         end, rank, alias, post_titles = b, None, None, []
         post = ti.by_start.get(b)
         while post is not None and post.kind == "title":

@@ -14,7 +14,6 @@ Used by :mod:`huitan.actors`.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 
 from huitan.lexicon import CJK_RE, Lexicon, TokenIndex
@@ -112,23 +111,25 @@ def _repeats(texts: dict[str, str], tis: dict[str, TokenIndex], persons: list[Pe
         del forms[f]
     if not forms:
         return []
-    pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
     out = []
+    ordered = sorted(forms, key=len, reverse=True)  # longer forms first: 谢尔盖·绍伊古 before 绍伊古
     for sec, text in texts.items():
         spans = taken.get(sec, [])
-        for m in pattern.finditer(text):
-            a, b = m.span()
-            if any(a < e and s < b for s, e in spans):
-                continue
-            end = b
-            t = tis[sec].by_start.get(b)
-            if t is not None and t.kind in ("rank", "honorific", "title"):
-                end = t.end
-            p = persons[forms[m.group()]]
-            out.append(Mention(kind="person", name=p.name, text=text[a:end], section=sec, start=a, end=end,
-                               rank=p.rank if t is not None and t.kind == "rank" else None,
-                               country=p.country, entity=forms[m.group()]))
-            spans.append((a, end))
+        for form in ordered:
+            a = text.find(form)
+            while a >= 0:
+                b = a + len(form)
+                if not any(a < e and s < b for s, e in spans):
+                    end = b
+                    t = tis[sec].by_start.get(b)
+                    if t is not None and t.kind in ("rank", "honorific", "title"):
+                        end = t.end
+                    p = persons[forms[form]]
+                    out.append(Mention(kind="person", name=p.name, text=text[a:end], section=sec, start=a,
+                                       end=end, rank=p.rank if t is not None and t.kind == "rank" else None,
+                                       country=p.country, entity=forms[form]))
+                    spans.append((a, end))
+                a = text.find(form, b)
     return out
 
 
