@@ -42,7 +42,8 @@ def _org_end(text: str, ti: TokenIndex, lex: Lexicon, start: int, first_end: int
                 break
             if tk.kind == "boundary":
                 nxt = ti.by_start.get(tk.end)
-                if not (tk.word in INNER_CONJ and best > first_end and (nxt is None or nxt.kind not in ("country", "place"))):
+                if not (tk.word in INNER_CONJ and best > first_end
+                        and (nxt is None or nxt.kind not in ("country", "place", "org"))):
                     break
             elif tk.kind in ("country", "place") and text[pos - 1] != "驻":
                 break
