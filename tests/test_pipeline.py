@@ -156,5 +156,6 @@ def test_sigkill_during_ingest_then_rerun(tmp_path):
     assert subprocess.run([*cmd, "--db", str(killed_db)], capture_output=True).returncode == 0
     assert subprocess.run([*cmd, "--db", str(clean_db)], capture_output=True).returncode == 0
     assert counts(killed_db) == counts(clean_db)
+    assert partial < counts(clean_db)[0]  # the kill really came mid-way
     ids = [r[0] for r in sqlite3.connect(killed_db).execute("SELECT doc_id FROM documents")]
     assert len(ids) == len(set(ids))

@@ -15,7 +15,7 @@ from . import __version__
 from .export import KINDS, EventFilter, csv_text, jsonl, plover_record, query_events, records
 from .store import Store
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one line per message, never wrapped
 DEFAULT_DB = "huitan.db"
 
 

@@ -19,6 +19,7 @@ from .model import Document
 from .page import norm_key
 
 SCHEME = "affine32"  # datasketch 2 hashing scheme; stored signatures are only comparable within one scheme
+SIG_DTYPE = np.uint32  # the dtype of affine32 hash values, as stored in the minhash table
 
 
 @dataclass
@@ -47,7 +48,8 @@ class NearDuplicates:
     kinds: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.lsh = MinHashLSH(threshold=self.opts.threshold, num_perm=self.opts.num_perm)
+        # candidates from a lower LSH threshold with recall weighted up; each is then verified
+        self.lsh = MinHashLSH(threshold=self.opts.threshold - 0.1, num_perm=self.opts.num_perm, weights=(0.2, 0.8))
         # the permutations depend only on num_perm and the seed: draw them once, not per MinHash
         self._perms = MinHash(num_perm=self.opts.num_perm, scheme=SCHEME).permutations
 
@@ -60,7 +62,7 @@ class NearDuplicates:
         """Index a stored document's signature (as :meth:`find` returned it, or read back from the database)."""
         if doc_id in self.kinds:
             return
-        hv = np.frombuffer(sig, dtype=np.uint64)
+        hv = np.frombuffer(sig, dtype=SIG_DTYPE)
         self.lsh.insert(doc_id, MinHash(num_perm=self.opts.num_perm, hashvalues=hv, scheme=SCHEME,
                                              permutations=self._perms))
         self.sigs[doc_id] = hv
@@ -70,10 +72,10 @@ class NearDuplicates:
         """The id of an indexed near-duplicate of ``doc`` of the same kind (or None), and ``doc``'s signature."""
         m = self.signature(doc)
         best, best_j = None, 0.0
-        for cand in self.lsh.query(m):
+        for cand in sorted(self.lsh.query(m)):  # sorted: the same answer in every process
             if self.kinds.get(cand) != doc.kind or cand == doc.doc_id:
                 continue
             j = float(np.mean(self.sigs[cand] == m.hashvalues))
             if j >= self.opts.threshold and j > best_j:
                 best, best_j = cand, j
-        return best, m.hashvalues.astype(np.uint64).tobytes()
+        return best, m.hashvalues.astype(SIG_DTYPE).tobytes()

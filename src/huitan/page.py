@@ -26,7 +26,7 @@ MARKER_SCHEMA = Schema(
     name="page_markers",
     required={"kind": str, "pattern": str},
     checks={"kind": lambda v: None if v in {
-        "teasers", "end", "caption", "image", "signature", "boilerplate", "published", "dateline"}
+        "teasers", "end", "caption", "image", "signature", "boilerplate", "published", "dateline", "gloss"}
         else f"unknown marker kind {v!r}"},
 )
 OUTLET_SCHEMA = Schema(
@@ -55,6 +55,7 @@ class Markers:
     end: re.Pattern[str]
     caption: re.Pattern[str]
     image: re.Pattern[str]
+    gloss: re.Pattern[str]  # pinyin glosses inside words: 联(lián)合
     signature: re.Pattern[str]
     boilerplate: re.Pattern[str]
     published: list[re.Pattern[str]]
@@ -82,6 +83,7 @@ def build_markers(kb: KnowledgeBase) -> Markers:
         end=one("end"),
         caption=re.compile("|".join(f"(?:{p})" for p in by_kind.get("caption", ["(?!)"]))),
         image=one("image"),
+        gloss=one("gloss"),
         signature=one("signature"),
         boilerplate=re.compile("|".join(f"(?:{p})" for p in by_kind.get("boilerplate", ["(?!)"]))),
         published=[re.compile(p) for p in by_kind.get("published", [])],
@@ -247,6 +249,7 @@ def read_lines(text: str, mk: Markers, script: str) -> Cleaned:
     raw = [ln.replace("\u3000", " ").strip().strip("|").strip() for ln in text.splitlines()]
     raw = [ln for ln in raw if ln]
     conv = [to_simplified(ln) for ln in raw] if script == "traditional" else raw
+    conv = [mk.gloss.sub("", ln) for ln in conv]
     cleaned = Cleaned(lines=[])
     header = True  # dated header lines come before the first paragraph
     for i, (t, o) in enumerate(zip(conv, raw, strict=True)):

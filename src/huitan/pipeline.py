@@ -10,6 +10,7 @@ on the next run if a previous run died before it finished (``meta.dirty``).
 
 from __future__ import annotations
 
+import hashlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -51,9 +52,16 @@ class PageOutcome:
     """What :func:`process_page` returns for one page."""
 
     path: str
+    key: str = ""  # identifies the input page (path, URL, content): a page already stored is skipped whole
+    url: str | None = None
     documents: list[Document] = field(default_factory=list)
     analyses: dict[str, DocAnalysis | dict[str, Any]] = field(default_factory=dict)  # stored as JSON
     error: str | None = None
+
+
+def page_key(raw: RawPage) -> str:
+    content = hashlib.sha1((raw.text if raw.text is not None else raw.html or "").encode("utf-8")).hexdigest()
+    return hashlib.sha1(f"{raw.path}\0{raw.url or ''}\0{content}".encode()).hexdigest()
 
 
 def process_page(raw: RawPage, kb: KnowledgeBase) -> PageOutcome:
@@ -67,6 +75,8 @@ def process_page(raw: RawPage, kb: KnowledgeBase) -> PageOutcome:
     analyses: list[DocAnalysis] = analyse_page(page, kb)
     return PageOutcome(
         path=raw.path,
+        key=page_key(raw),
+        url=raw.url,
         documents=page.documents,
         analyses={a.doc_id: a for a in analyses},  # serialised by the writer (json, no deep copy)
     )
@@ -123,7 +133,15 @@ def load_near_duplicates(store: Store) -> NearDuplicates:
 
 
 def write_outcome(store: Store, out: PageOutcome, nd: NearDuplicates | None, summary: IngestSummary) -> None:
-    """Store one page's documents (inside the caller's transaction)."""
+    """Store one page's documents (inside the caller's transaction).
+
+    A page stored by an earlier run is skipped whole, so a rerun links nothing a second time.
+    """
+    if out.key and store.has_page(out.key):
+        summary.known += len(out.documents)
+        return
+    if out.key:
+        store.add_page(out.key, out.path, out.url)
     replaced: dict[str, str] = {}  # page-local doc id -> the stored document it duplicates
     for doc in out.documents:
         for src in doc.sources:

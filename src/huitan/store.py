@@ -107,10 +107,20 @@ M002_EXTRACTION = """
 """
 
 
+M003_PAGES = """
+        CREATE TABLE pages (
+            key TEXT PRIMARY KEY,         -- hash of the input, its URL and its content
+            path TEXT NOT NULL,
+            url TEXT,
+            added TEXT NOT NULL DEFAULT (datetime('now'))
+        );
+"""
+
 # Named migrations, applied in order, each in one transaction. Append; never edit one that has shipped.
 MIGRATIONS: list[tuple[str, str]] = [
     ("001_documents", M001_DOCUMENTS),
     ("002_extraction", M002_EXTRACTION),
+    ("003_pages", M003_PAGES),
 ]
 
 
@@ -195,6 +205,12 @@ class Store:
             (doc_id, source.get("path") or "", source.get("url") or "", source.get("page") or "", int(near_duplicate)),
         )
         return cur.rowcount > 0
+
+    def has_page(self, key: str) -> bool:
+        return self.db.execute("SELECT 1 FROM pages WHERE key=?", (key,)).fetchone() is not None
+
+    def add_page(self, key: str, path: str, url: str | None) -> None:
+        self.db.execute("INSERT OR IGNORE INTO pages(key, path, url) VALUES (?,?,?)", (key, path, url))
 
     def add_minhash(self, doc_id: str, sig: bytes) -> None:
         self.db.execute("INSERT OR REPLACE INTO minhash(doc_id, sig) VALUES (?,?)", (doc_id, sig))
