@@ -486,8 +486,13 @@ def _fill_countries(persons: list[Person], spans: list[tuple[str, Span]], owner:
 
 
 def _latin_country(lex: Lexicon, persons: list[Person]) -> None:
-    """Country from a Latin-script alias whose family name is typical of one country (``Nguyen Minh Vu``)."""
+    """Country from a Latin-script alias whose family name is typical of one country (``Nguyen Minh Vu``),
+    or from a name whose surname or middle name marks it (阮, 氏: Vietnamese)."""
+    marks, marked = lex.name_marker
     for p in persons:
+        if p.country is None and marks and 3 <= len(p.name) <= 4 and (
+                p.name[0] == marks[0] or p.name[1] == marks[1:2]):
+            p.country = marked
         if p.country is None:
             for alias in p.aliases:
                 first = alias.split()[0] if alias.split() else ""

@@ -70,7 +70,7 @@ NAME_CHARS_SCHEMA = Schema(
     name="name_chars",
     required={"kind": str, "chars": str},
     optional={"country": str},
-    checks={"kind": _one_of(("surname", "surname_vi", "transliteration", "latin_surname")),
+    checks={"kind": _one_of(("surname", "surname_vi", "transliteration", "latin_surname", "country_marker")),
             "country": check_country},
     key="kind",
 )
@@ -111,6 +111,7 @@ class Lexicon:
     surnames: frozenset[str]  # characters that start Chinese and Vietnamese names
     translit: frozenset[str]  # characters of transliterated foreign names
     latin_surnames: dict[str, str]  # family names in Latin script → country (Nguyen → VNM)
+    name_marker: tuple[str, str | None]  # (surname, middle-name character) marking one country's names
     kanji_countries: frozenset[str]  # countries whose names are written in kanji, not Chinese surnames
     vi_name_re: re.Pattern[str]  # Vietnamese names with a middle 氏 or 文 (裴氏明怀, 阮文年)
     country_names: dict[str, str]  # every written country form → code
@@ -175,9 +176,12 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         add(name, "person", country)
     chars = {"surname": "", "surname_vi": "", "transliteration": ""}
     latin: dict[str, str] = {}
+    marker: tuple[str, str | None] = ("", None)
     for row in kb.table(NAME_CHARS_SCHEMA):
         if row["kind"] == "latin_surname":
             latin.update(dict.fromkeys(row["chars"].split(), row.get("country")))
+        elif row["kind"] == "country_marker":
+            marker = (row["chars"], row.get("country"))
         else:
             chars[row["kind"]] += row["chars"]
     words = sorted(entries)
@@ -195,6 +199,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         translit=frozenset(chars["transliteration"]),
         kanji_countries=frozenset(kanji),
         latin_surnames=latin,
+        name_marker=marker,
         vi_name_re=re.compile(f"[{re.escape(chars['surname_vi']) or '_'}](?:氏[{CJK}]{{1,2}}|文[{CJK}])"),
         country_names=country_names,
         pair_shorts=pair_shorts,
