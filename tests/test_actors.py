@@ -325,3 +325,18 @@ def test_sample_pages_reference_persons(kb):
     assert len(hits) >= 0.9 * len(gold)
     right = [g for g in hits if found.get(g["name"].split("·")[-1]) == g["country"]]
     assert len(right) >= 0.95 * len(hits)
+
+
+@pytest.mark.skipif(not (SHARED / "samples").exists(), reason="needs ../shared")
+def test_sample_mentions_have_exact_offsets(kb):
+    from huitan.model import RawPage
+    from huitan.page import clean_page
+
+    for f in sorted((SHARED / "samples").glob("*.txt")):
+        page = clean_page(RawPage(path=str(f), text=f.read_text(encoding="utf-8")), kb)
+        for d in page.documents:
+            actors = extract_actors(d, kb)
+            for m in actors.mentions:
+                assert d.section_text(m.section)[m.start:m.end] == m.text
+                if m.kind == "person":
+                    assert m.entity is not None and 0 <= m.entity < len(actors.persons)
