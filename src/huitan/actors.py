@@ -49,7 +49,6 @@ END_KINDS = frozenset({"boundary", "title", "rank", "honorific", "backref", "org
 INNER_KINDS = frozenset({"boundary", "title", "rank", "honorific", "backref", "org_word"})
 CHAIN_STOP_KINDS = frozenset({"boundary", "rank", "honorific", "person", "backref"})
 INNER_CONJ = frozenset({"与", "和"})
-LEAD_CUES = ("率领的", "为团长的", "为首的", "带领的", "率领", "率")
 BYLINE_RE = re.compile(rf"记者\s?([{CJK}]{{2,3}})\s?(?:摄|[）)])")
 OUTLET_BEFORE_RE = re.compile(rf"[{CJK}]{{1,6}}$")
 
@@ -457,7 +456,7 @@ def _home_country(doc: Document, kb: KnowledgeBase, lex: Lexicon, toks: list[Tok
     return max(counts, key=lambda c: counts[c]) if counts else None
 
 
-def _fill_countries(persons: list[Person], spans: list[tuple[str, Span]], owner: list[int],
+def _fill_countries(lex: Lexicon, persons: list[Person], spans: list[tuple[str, Span]], owner: list[int],
                     texts: dict[str, str], mentions: list[Mention]) -> None:
     """Countries from led delegations and from a coordinated neighbour (``A国X和Y``)."""
     orgs_by_section: dict[str, list[Mention]] = {}
@@ -470,7 +469,7 @@ def _fill_countries(persons: list[Person], spans: list[tuple[str, Span]], owner:
             continue
         text = texts[section]
         tail = text[s.end:s.end + 4]
-        if any(tail.startswith(cue) for cue in LEAD_CUES):
+        if tail.startswith(lex.lead_cues):
             for o in orgs_by_section.get(section, []):
                 if s.end < o.end <= s.end + 40 and o.name.endswith("代表团"):
                     p.country = o.country
@@ -587,7 +586,7 @@ def extract_actors(doc: Document, kb: KnowledgeBase) -> DocActors:
     for sec, text in texts.items():
         other.extend(coref.orgs_and_places(text, sec, lex, tis[sec], {s.start: s.end for x, s in spans if x == sec}))
     home = _home_country(doc, kb, lex, [tis["title"], *(ti for sec, ti in tis.items() if sec != "title")])
-    _fill_countries(persons, spans, owner, texts, other)
+    _fill_countries(lex, persons, spans, owner, texts, other)
     _link_kb(kb, persons)
     _latin_country(lex, persons)
     _home_fallback(persons, home, list(tis.values()))

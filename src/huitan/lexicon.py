@@ -28,7 +28,7 @@ import ahocorasick_rs
 
 from huitan.kb import KnowledgeBase, Schema, check_country
 
-TITLE_KINDS = ("title", "org_word", "honorific", "boundary", "backref", "modifier")
+TITLE_KINDS = ("title", "org_word", "honorific", "boundary", "backref", "modifier", "lead")
 
 
 def _one_of(values: tuple[str, ...]):
@@ -108,6 +108,7 @@ class Lexicon:
     kinds: list[str]
     countries: list[str | None]
     short_titles: frozenset[str]
+    lead_cues: tuple[str, ...]  # words after a delegation's leader (率领的, 为首的)
     surnames: frozenset[str]  # characters that start Chinese and Vietnamese names
     translit: frozenset[str]  # characters of transliterated foreign names
     latin_surnames: dict[str, str]  # family names in Latin script → country (Nguyen → VNM)
@@ -153,8 +154,12 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                 country_names[w] = c["code"]
         if c.get("capital"):
             add(c["capital"], "place", c["code"])
-    short_titles = set()
+    short_titles, leads = set(), set()
     for t in kb.table(TITLE_SCHEMA):
+        if t["kind"] == "lead":  # leading a delegation (率领的): a boundary that names the leader
+            leads.add(t["word"])
+            add(t["word"], "boundary")
+            continue
         add(t["word"], t["kind"])
         if t.get("short"):
             short_titles.add(t["word"])
@@ -195,6 +200,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         kinds=[entries[w][0] for w in words],
         countries=[entries[w][1] for w in words],
         short_titles=frozenset(short_titles),
+        lead_cues=tuple(sorted(leads, key=len, reverse=True)),
         surnames=frozenset(chars["surname"] + chars["surname_vi"]),
         translit=frozenset(chars["transliteration"]),
         kanji_countries=frozenset(kanji),
