@@ -72,10 +72,15 @@ def person_names() -> dict[str, list[str]]:
 
 
 class Varier:
-    """Makes variants of real pages: shuffled body paragraphs, changed days, swapped names."""
+    """Makes variants of real pages: shuffled body paragraphs, changed days, swapped names.
 
-    def __init__(self, names: dict[str, list[str]], seed: int) -> None:
+    A page with few body paragraphs also gets one paragraph of another real page
+    (given in ``pool``) next to one of its own, so that its opening differs.
+    """
+
+    def __init__(self, names: dict[str, list[str]], seed: int, pool: list[str] | None = None) -> None:
         self.rng = random.Random(seed)
+        self.pool = pool or []
         self.country_of = {n: c for c, ns in names.items() for n in ns if len(n) >= 2}
         self.names = names
         alt = "|".join(sorted(map(re.escape, self.country_of), key=len, reverse=True))
@@ -88,6 +93,9 @@ class Varier:
         self.rng.shuffle(moved)
         for i, line in zip(body, moved, strict=True):
             lines[i] = line
+        if body and self.pool:
+            at = self.rng.choice(body[:3])
+            lines[at] = lines[at] + "\n" + self.rng.choice(self.pool)
         out = "\n".join(lines)
         days: dict[str, str] = {}
         out = DAY.sub(lambda m: days.setdefault(m.group(1), str(self.rng.randint(1, 28))) + m.group(2) + "日", out)
@@ -104,7 +112,8 @@ class Varier:
 def build_corpus(path: Path, n: int, seed: int = 7) -> int:
     """Write ``n`` varied pages as JSON lines to ``path``; returns the UTF-8 bytes of their text."""
     sources = source_pages()
-    varier = Varier(person_names(), seed)
+    pool = [ln for kind, t in sources if kind == "text" for ln in t.split("\n") if LONG_PARA.match(ln)]
+    varier = Varier(person_names(), seed, pool)
     total = 0
     with path.open("w", encoding="utf-8") as fh:
         for i in range(n):
@@ -165,10 +174,17 @@ def run_ingest(corpus: Path, db: Path, workers: int, env: dict[str, str]) -> tup
     out = subprocess.run([sys.executable, "-c", RUSAGE_WRAPPER, *cmd], capture_output=True, text=True, env=env,
                          check=True)
     res = json.loads(out.stdout.strip().splitlines()[-1])
-    summary = next((ln for ln in res["stderr"].splitlines() if ln.startswith("pages read")), "")
+    flat = " ".join(res["stderr"].split())  # the console may wrap the summary line
+    summary = flat[flat.rindex("pages read"):] if "pages read" in flat else ""
     if res["rc"] not in (0, 1) or not summary:
         sys.exit(f"huitan ingest failed (status {res['rc']}):\n{res['stderr']}")
     return res["seconds"], res["cpu"], res["maxrss_kb"] / 1024, summary
+
+
+def _counts(summary: str) -> str:
+    """'new N, known N, near-dup N' from the ingest summary line."""
+    m = re.search(r"new (\d+), already stored (\d+),\s*near-duplicates linked (\d+)", summary)
+    return f"docs new {m[1]}, known {m[2]}, near-dup {m[3]}" if m else summary
 
 
 def ingest_env() -> tuple[dict[str, str], bool]:
@@ -362,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
                 db = work / f"ingest-{n}-w{w}.db"
                 secs, cpu, rss, summary = run_ingest(corpus, db, w, env)
                 row = Row(f"huitan ingest, {w} worker{'s' if w > 1 else ''}", n, mb, secs, rss,
-                          summary.split(";")[1].strip() if ";" in summary else "", cpu)
+                          _counts(summary), cpu)
                 rows.append(row)
                 by_workers[w] = row
                 first_db = first_db or db
@@ -385,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
             w = max(workers)
             secs, cpu, rss, summary = run_ingest(corpus, work / f"rss-{n}.db", w, env)
             row = Row(f"huitan ingest, {w} worker{'s' if w > 1 else ''} (memory)", n, mb, secs, rss,
-                      summary.split(";")[1].strip() if ";" in summary else "", cpu)
+                      _counts(summary), cpu)
             rows.append(row)
             rss_rows.append(row)
             corpus.unlink()

@@ -38,7 +38,7 @@ def test_benchmark_smoke_at_200_pages(tmp_path):
         assert row in table
     assert "MB/s" in lines[1] and "peak RSS MB" in lines[1]
     # the ingest runs really stored documents from the varied corpus
-    assert re.search(r"documents new [1-9]\d*", table)
+    assert re.search(r"docs new [1-9]\d*", table)
     corpus = tmp_path / "corpus-200.jsonl"
     assert sum(1 for _ in corpus.open(encoding="utf-8")) == 200
 
