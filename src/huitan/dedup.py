@@ -51,7 +51,7 @@ class NearDuplicates:
         # candidates from a lower LSH threshold with recall weighted up; each is then verified
         self.lsh = MinHashLSH(threshold=self.opts.threshold - 0.1, num_perm=self.opts.num_perm, weights=(0.2, 0.8))
         # the permutations depend only on num_perm and the seed: draw them once, not per MinHash
-        self._perms = MinHash(num_perm=self.opts.num_perm, scheme=SCHEME).permutations
+        self._perms = _perms(self.opts.num_perm)
 
     def signature(self, doc: Document) -> MinHash:
         m = MinHash(num_perm=self.opts.num_perm, scheme=SCHEME, permutations=self._perms)
@@ -68,9 +68,16 @@ class NearDuplicates:
         self.sigs[doc_id] = hv
         self.kinds[doc_id] = kind
 
-    def find(self, doc: Document) -> tuple[str | None, bytes]:
-        """The id of an indexed near-duplicate of ``doc`` of the same kind (or None), and ``doc``'s signature."""
-        m = self.signature(doc)
+    def find(self, doc: Document, sig: bytes | None = None) -> tuple[str | None, bytes]:
+        """The id of an indexed near-duplicate of ``doc`` of the same kind (or None), and ``doc``'s signature.
+
+        ``sig``: the signature already computed with these options (by :func:`signatures`, in a worker).
+        """
+        if sig is None:
+            m = self.signature(doc)
+        else:
+            m = MinHash(num_perm=self.opts.num_perm, hashvalues=np.frombuffer(sig, dtype=SIG_DTYPE), scheme=SCHEME,
+                        permutations=self._perms)
         best, best_j = None, 0.0
         for cand in sorted(self.lsh.query(m)):  # sorted: the same answer in every process
             if self.kinds.get(cand) != doc.kind or cand == doc.doc_id:
@@ -79,3 +86,24 @@ class NearDuplicates:
             if j >= self.opts.threshold and j > best_j:
                 best, best_j = cand, j
         return best, m.hashvalues.astype(SIG_DTYPE).tobytes()
+
+
+def signatures(docs: list[Document], opts: DedupOptions | None = None) -> dict[str, bytes]:
+    """Signatures of the documents' openings, as :meth:`NearDuplicates.find` computes them (for workers)."""
+    opts = opts or DedupOptions()
+    perms = _perms(opts.num_perm)
+    out = {}
+    for doc in docs:
+        m = MinHash(num_perm=opts.num_perm, scheme=SCHEME, permutations=perms)
+        m.update_batch(list(shingles(opening(doc, opts), opts.shingle)))
+        out[doc.doc_id] = m.hashvalues.astype(SIG_DTYPE).tobytes()
+    return out
+
+
+_PERMS: dict[int, np.ndarray] = {}
+
+
+def _perms(num_perm: int) -> np.ndarray:
+    if num_perm not in _PERMS:
+        _PERMS[num_perm] = MinHash(num_perm=num_perm, scheme=SCHEME).permutations
+    return _PERMS[num_perm]

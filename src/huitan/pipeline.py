@@ -11,18 +11,19 @@ on the next run if a previous run died before it finished (``meta.dirty``).
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from .dedup import NearDuplicates
+from .dedup import DedupOptions, NearDuplicates, signatures
 from .ingest import InputError, ReadOptions, read_inputs
 from .kb import KnowledgeBase
 from .model import DocAnalysis, Document, RawPage
 from .page import clean_page
-from .store import Store
+from .store import Store, to_json
 
 
 @dataclass
@@ -55,8 +56,9 @@ class PageOutcome:
     key: str = ""  # identifies the input page (path, URL, content): a page already stored is skipped whole
     url: str | None = None
     documents: list[Document] = field(default_factory=list)
-    analyses: dict[str, DocAnalysis | dict[str, Any]] = field(default_factory=dict)  # stored as JSON
+    analyses: dict[str, DocAnalysis | dict[str, Any] | str] = field(default_factory=dict)  # stored as JSON
     error: str | None = None
+    sigs: dict[str, bytes] = field(default_factory=dict)  # near-duplicate signatures made by a worker
 
 
 def page_key(raw: RawPage) -> str:
@@ -84,15 +86,22 @@ def process_page(raw: RawPage, kb: KnowledgeBase) -> PageOutcome:
 
 # ---------------------------------------------------------------- workers
 
-_WORKER_KB: list[KnowledgeBase] = []  # one knowledge base per worker process
+_WORKER_KB: list[KnowledgeBase] = []  # one knowledge base per worker process (inherited when forked)
 
 
 def _init_worker(kb_files: tuple[str, ...]) -> None:
-    _WORKER_KB.append(KnowledgeBase(kb_files))
+    if not _WORKER_KB:  # a forked worker inherits the parent's knowledge base, indexes already built
+        _WORKER_KB.append(KnowledgeBase(kb_files))
 
 
 def _work(raw: RawPage) -> PageOutcome:
-    return process_page(raw, _WORKER_KB[0])
+    """A worker's share: the page processed, plus what the writer would otherwise do serially
+    (analyses as JSON text, near-duplicate signatures), which also makes the result cheap to send."""
+    out = process_page(raw, _WORKER_KB[0])
+    if out.error is None:
+        out.analyses = {k: v if isinstance(v, str) else to_json(v) for k, v in out.analyses.items()}
+        out.sigs = signatures(out.documents)
+    return out
 
 
 def outcomes(items: Iterable[RawPage | InputError], kb: KnowledgeBase,
@@ -106,7 +115,19 @@ def outcomes(items: Iterable[RawPage | InputError], kb: KnowledgeBase,
                 yield process_page(item, kb)
         return
     window: deque[Future[PageOutcome] | PageOutcome] = deque()
-    with ProcessPoolExecutor(max_workers=opts.workers, initializer=_init_worker, initargs=(opts.kb_files,)) as pool:
+    items = iter(items)
+    ctx = None
+    if "fork" in multiprocessing.get_all_start_methods():
+        # warm up, then fork: the first page is processed here, so imports and the knowledge base's
+        # indexes are built once and shared copy-on-write, not rebuilt in every worker
+        ctx = multiprocessing.get_context("fork")
+        for item in items:
+            yield PageOutcome(path=item.path, error=item.reason) if isinstance(item, InputError) else process_page(item, kb)
+            if not isinstance(item, InputError):
+                break
+        _WORKER_KB[:] = [kb]
+    with ProcessPoolExecutor(max_workers=opts.workers, initializer=_init_worker, initargs=(opts.kb_files,),
+                             mp_context=ctx) as pool:
         for item in items:
             if isinstance(item, InputError):
                 window.append(PageOutcome(path=item.path, error=item.reason))
@@ -151,7 +172,8 @@ def write_outcome(store: Store, out: PageOutcome, nd: NearDuplicates | None, sum
             for src in doc.sources:
                 store.add_source(doc.doc_id, src)
             continue
-        near, sig = nd.find(doc) if nd is not None else (None, b"")
+        near, sig = nd.find(doc, out.sigs.get(doc.doc_id) if nd.opts == DedupOptions() else None) \
+            if nd is not None else (None, b"")
         if near is not None:
             summary.near_duplicates += 1
             replaced[doc.doc_id] = near

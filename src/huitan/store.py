@@ -184,14 +184,14 @@ class Store:
         return self.db.execute("SELECT 1 FROM documents WHERE doc_id=?", (doc_id,)).fetchone() is not None
 
     def add_document(self, doc: Document, analysis: Any) -> None:
-        """Store a new document with its analysis (a dict or a DocAnalysis dataclass, stored as JSON)."""
+        """Store a new document with its analysis (a dict or a DocAnalysis dataclass, or its JSON text)."""
         self.db.execute(
             "INSERT INTO documents(doc_id, kind, title, lead, body, captions, outlet, dateline, published, script,"
             " original, encoding, analysis) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (doc.doc_id, doc.kind, doc.title, doc.lead, json.dumps(doc.body, ensure_ascii=False),
              json.dumps(doc.captions, ensure_ascii=False), doc.outlet,
              json.dumps(doc.dateline, ensure_ascii=False) if doc.dateline else None, doc.published, doc.script,
-             doc.original, doc.encoding, _j(analysis) if analysis else None),
+             doc.original, doc.encoding, (analysis if isinstance(analysis, str) else _j(analysis)) if analysis else None),
         )
         self.db.execute(
             "INSERT INTO documents_fts(doc_id, title, body) VALUES (?,?,?)",
@@ -344,6 +344,11 @@ def _fields(o: Any) -> dict[str, Any]:
     if names is None:
         raise TypeError(f"{type(o).__name__} is not JSON serialisable")
     return {n: getattr(o, n) for n in names}
+
+
+def to_json(v: Any) -> str:
+    """JSON text of a record, dataclasses included (as the store keeps analyses)."""
+    return _j(v)
 
 
 def _j(v: Any) -> str:
