@@ -340,3 +340,10 @@ def test_sample_mentions_have_exact_offsets(kb):
                 assert d.section_text(m.section)[m.start:m.end] == m.text
                 if m.kind == "person":
                     assert m.entity is not None and 0 <= m.entity < len(actors.persons)
+
+
+def test_knowledge_base_link_needs_a_compatible_office(kb):
+    premier = person(extract_actors(doc_of("越南政府总理范明政出席活动。"), kb), "范明政")
+    assert premier.kb_id is not None
+    namesake = person(extract_actors(doc_of("越南驻老挝大使范明政出席活动。"), kb), "范明政")
+    assert namesake.kb_id is None

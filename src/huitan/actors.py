@@ -519,26 +519,28 @@ def _home_fallback(persons: list[Person], home: str | None, toks: list[TokenInde
 
 
 def _link_kb(kb: KnowledgeBase, persons: list[Person]) -> None:
-    """Knowledge-base id and, when the text gives none, country of each person."""
-    try:
-        from huitan import officeholders
-    except ImportError:  # pragma: no cover
-        officeholders = None  # type: ignore[assignment]
+    """Knowledge-base id and, when the text gives none, country of each person.
+
+    The entry must carry the name (or an alias) and the country, and, when the written positions
+    denote known offices, have held one of them: a namesake in another office stays unlinked.
+    """
+    from huitan import officeholders
+
     for p in persons:
-        if officeholders is not None:
-            cands = []
-            for n in [p.name, *p.aliases]:
-                cands = officeholders.lookup(kb, n, p.country) or (
-                    officeholders.lookup(kb, n) if p.country is None else [])
-                if cands:
-                    break
-            if len(cands) > 1 and p.positions:
-                roles = set().union(*(officeholders.roles_of(kb, pos) for pos in p.positions))
-                fit = [c for c in cands if roles & {x["role"] for x in c.get("positions", [])}]
-                cands = fit or cands
-            if len(cands) == 1 or (cands and len({c["id"] for c in cands}) == 1):
-                p.kb_id = cands[0]["id"]
-                p.country = p.country or cands[0].get("country")
+        if p.positions and all(pos.endswith("记者") for pos in p.positions):
+            continue  # a reporter's byline
+        cands: list[dict] = []
+        for n in [p.name, *p.aliases]:
+            cands = officeholders.lookup(kb, n, p.country) or (
+                officeholders.lookup(kb, n) if p.country is None else [])
+            if cands:
+                break
+        roles = set().union(*(officeholders.roles_of(kb, pos) for pos in p.positions))
+        if roles:
+            cands = [c for c in cands if roles & {x["role"] for x in c.get("positions", [])}]
+        if cands and len({c["id"] for c in cands}) == 1:
+            p.kb_id = cands[0]["id"]
+            p.country = p.country or cands[0].get("country")
 
 
 def _set_names(kb: KnowledgeBase, persons: list[Person]) -> None:
