@@ -148,7 +148,7 @@ def test_samples_match_reference(kb, samples_dir):
 
 def test_corpus_titles_match_reference(kb, corpus_dir):
     gold = json.loads((SHARED / "gold" / "corpus-dev.json").read_text(encoding="utf-8"))
-    from huitan.ingest import read_path, ReadOptions
+    from huitan.ingest import ReadOptions, read_path
 
     checked = right = 0
     for g in gold["documents"]:

@@ -151,7 +151,7 @@ def test_sigkill_during_ingest_then_rerun(tmp_path):
     db = sqlite3.connect(killed_db)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     partial = db.execute("SELECT count(*) FROM documents").fetchone()[0]
-    assert 0 < partial
+    assert partial > 0
     db.close()
     assert subprocess.run([*cmd, "--db", str(killed_db)], capture_output=True).returncode == 0
     assert subprocess.run([*cmd, "--db", str(clean_db)], capture_output=True).returncode == 0
