@@ -347,3 +347,9 @@ def test_knowledge_base_link_needs_a_compatible_office(kb):
     assert premier.kb_id is not None
     namesake = person(extract_actors(doc_of("越南驻老挝大使范明政出席活动。"), kb), "范明政")
     assert namesake.kb_id is None
+
+
+def test_names_listed_after_a_found_name(kb):
+    actors = extract_actors(doc_of("警方通缉阮文明、黎忠勇两名嫌犯。"), kb)
+    assert {"阮文明", "黎忠勇"} <= {p.name for p in actors.persons}
+    assert all(p.country == "VNM" for p in actors.persons)

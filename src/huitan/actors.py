@@ -96,12 +96,14 @@ def _plausible(lex: Lexicon, name: str) -> bool:
     return name[0] in lex.surnames or all(c in lex.translit for c in name)
 
 
-def _name_after(text: str, lex: Lexicon, ti: TokenIndex, e: int, title_start: int) -> int | None:
+def _name_after(text: str, lex: Lexicon, ti: TokenIndex, e: int, title_start: int,
+                listed: bool = False) -> int | None:
     """End of a name starting at ``e`` (right after a title), or None.
 
     A name has 2–4 characters, up to 6 when all are transliteration characters, plus a regnal number
     (``费利佩六世``). After a title of a country that writes names in kanji, any run of 2–4 characters
-    without a lexicon word will do.
+    without a lexicon word will do. ``listed``: the name follows another after ``、`` and must start
+    with a surname.
     """
     t = ti.by_start.get(e)
     if t is not None and t.kind == "person":
@@ -116,6 +118,8 @@ def _name_after(text: str, lex: Lexicon, ti: TokenIndex, e: int, title_start: in
         if m:
             return m.end() if _plausible(lex, text[e:b]) else None
         if _ends_name(text, ti, b):
+            if listed:
+                return b if k <= 3 and text[e] in lex.surnames else None
             if _plausible(lex, text[e:b]) or (not ti.starting_in(e, b) and _qualified(text, lex, ti, title_start)):
                 return b
             return None
@@ -314,14 +318,23 @@ def _spans(text: str, lex: Lexicon, ti: TokenIndex) -> list[Span]:
             b = _name_after(text, lex, ti, t.end, t.start)
             if b is not None:
                 claim(t.end, b)
+    marker = lex.name_marker[0][:1]
     for m in lex.vi_name_re.finditer(text):
         a = m.start()
-        if not _starts_name(text, ti, a, set()):
+        if text[a] != marker and not _starts_name(text, ti, a, set()):
             continue
         for b in sorted({m.end(), a + 3}, reverse=True):
             if b <= m.end() and _ends_name(text, ti, b) and _clean_candidate(ti, a, b):
                 claim(a, b)
                 break
+    # a name listed after a found one (阮文戴、黎忠科两名嫌犯)
+    for b in sorted(names.values()):
+        while text[b:b + 1] == "、":
+            nb = _name_after(text, lex, ti, b + 1, -1, listed=True)
+            if nb is None or (b + 1) in names:
+                break
+            claim(b + 1, nb)
+            b = nb
     taken = set(names.values())
     for t in ti.of_kind("rank", "title", "honorific"):
         if t.kind == "rank" or t.word in lex.short_titles:
