@@ -335,6 +335,16 @@ def test_visit_and_meeting_in_one_sentence(kb):
     assert (m.start, m.part_of_day) == ("--11-03", "morning")
 
 
+def test_trigger_offset_picks_the_date_before_it(kb):
+    s = "4月1日,部长会见了大使;4月2日,两国部长举行会谈。"
+    doc = make_doc([s])
+    meet, talks = event_at(doc, s, "MEET"), event_at(doc, s)
+    meet.date_expr = {"trigger_start": s.index("会见")}
+    talks.date_expr = {"trigger_start": s.index("会谈")}
+    m, t = run(doc, [meet, talks], kb)
+    assert (m.start, t.start) == ("--04-01", "--04-02")
+
+
 def test_title_event_takes_the_lead_date(kb):
     doc = make_doc(["6月2日,两国总理在河内举行会谈。"], title="两国总理举行会谈")
     ev = Event(type="TALKS", sources=[Evidence("d1", "title", doc.title, 0, len(doc.title))])

@@ -26,6 +26,8 @@ def _check_session(entry: dict[str, Any]) -> str | None:
     for a in entry.get("aliases") or []:
         if not isinstance(a, str) or not a.strip():
             return "aliases must be non-empty strings"
+        if "{n}" in a and "第{n}" not in a:
+            return f"a template numbers its session as 第{{n}}: {a!r}"
     return None
 
 
@@ -45,7 +47,8 @@ class SessionIndex:
 
     by_key: dict[tuple[str, int], dict[str, Any]]
     series_of: dict[str, str]  # folded name or alias -> series
-    patterns: tuple[tuple[re.Pattern[str], str], ...]  # template regex -> series
+    pattern: re.Pattern[str] | None  # every alias template, one alternative (group ``t<i>``) each
+    template_series: tuple[str, ...]  # series of alternative i
 
 
 NUMERAL = r"[0-9０-９一二三四五六七八九十百]+"
@@ -63,16 +66,18 @@ def _build_sessions(kb: KnowledgeBase) -> SessionIndex:
                 templates[a] = e["series"]
             else:
                 series_of[fold(a)] = e["series"]
-    pats = tuple((re.compile(_template(t)), s) for t, s in templates.items())
-    return SessionIndex(by_key, series_of, pats)
+    ordered = sorted(templates, key=len, reverse=True)
+    alts = "|".join(f"(?P<t{i}>{_template(t, i)})" for i, t in enumerate(ordered))
+    return SessionIndex(by_key, series_of, re.compile(alts) if alts else None,
+                        tuple(templates[t] for t in ordered))
 
 
-def _template(alias: str) -> str:
+def _template(alias: str, i: int) -> str:
     """The regex of an alias template: ``{n}`` is the session number; ``第{n}`` also reads ``首`` (the first)."""
     pat = re.escape(alias)
     if "第{n}" in alias:
-        return pat.replace(re.escape("第{n}"), f"(?:第(?P<n>{NUMERAL})|(?P<first>首))")
-    return pat.replace(re.escape("{n}"), f"(?P<n>{NUMERAL})")
+        return pat.replace(re.escape("第{n}"), f"(?:第(?P<n{i}>{NUMERAL})|(?P<first{i}>首))")
+    return pat.replace(re.escape("{n}"), f"(?P<n{i}>{NUMERAL})")
 
 
 def sessions(kb: KnowledgeBase) -> SessionIndex:
@@ -87,14 +92,32 @@ def series_name(kb: KnowledgeBase, name: str) -> str:
 
 def session_mentions(kb: KnowledgeBase, text: str) -> list[tuple[str, int]]:
     """Series and session numbers named in ``text`` (``大湄公河次区域合作第六次领导人会议`` → GMS, 6)."""
-    found = []
-    for pat, series in sessions(kb).patterns:
-        for m in pat.finditer(text):
-            groups = m.groupdict()
-            try:
-                found.append((series, 1 if groups.get("first") else cn_int(groups["n"])))
-            except (KeyError, ValueError):
-                continue
+    idx = sessions(kb)
+    found: list[tuple[str, int]] = []
+    if idx.pattern is None:
+        return found
+    for hit in ORDINAL.finditer(text):  # every template numbers its session: scan only around 第N次/首届
+        lo, hi = max(0, hit.start() - SESSION_REACH), min(len(text), hit.end() + SESSION_REACH)
+        found += [x for x in _mentions_in(idx, text, lo, hi) if x not in found]
+    return found
+
+
+ORDINAL = re.compile(rf"(?:第{NUMERAL}|首)[次届]")
+SESSION_REACH = 30  # characters around an ordinal that a series name can span
+
+
+def _mentions_in(idx: SessionIndex, text: str, lo: int, hi: int) -> list[tuple[str, int]]:
+    found: list[tuple[str, int]] = []
+    if idx.pattern is None:
+        return found
+    for m in idx.pattern.finditer(text, lo, hi):
+        i = int((m.lastgroup or "t0")[1:])
+        groups = m.groupdict()
+        try:
+            n = 1 if groups.get(f"first{i}") else cn_int(groups[f"n{i}"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        found.append((idx.template_series[i], n))
     return found
 
 

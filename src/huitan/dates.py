@@ -158,6 +158,7 @@ class DocDates:
     spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     anchors: dict[bool, list[Anchor]] = field(default_factory=dict)  # memo of :func:`_anchors`
     contexts: dict[tuple[str, int], tuple[bool, str | None]] = field(default_factory=dict)  # memo of :func:`_context`
+    anniversaries: list[tuple[int, bool]] | None = None  # memo of the anniversaries the document names
 
     def sentence_of(self, section: str, pos: int) -> tuple[int, int]:
         for s, e in self.spans.get(section, []):
@@ -384,8 +385,8 @@ def _person_intervals(kb: KnowledgeBase, p: Person) -> list[Interval] | None:
     return result
 
 
-def _knowledge(kb: KnowledgeBase, persons: list[Person], w: When) -> Knowledge:
-    """Years in which every titled person held their written positions on the event's day."""
+def _tenures(kb: KnowledgeBase, persons: list[Person]) -> list[Interval] | None:
+    """When every titled person of the document held their written positions at once (None if unknown)."""
     total: list[Interval] | None = None
     for p in persons:
         iv = _person_intervals(kb, p)
@@ -394,6 +395,11 @@ def _knowledge(kb: KnowledgeBase, persons: list[Person], w: When) -> Knowledge:
         merged = iv if total is None else _intersect(total, iv)
         if merged:
             total = merged
+    return total
+
+
+def _knowledge(total: list[Interval] | None, w: When) -> Knowledge:
+    """Years in which the tenures ``total`` cover the event's day."""
     if not total or w.month is None:
         return Knowledge()
     lower = min(lo.year for lo, _ in total)
@@ -627,7 +633,7 @@ def _sentence_year(dd: DocDates, section: str, s: int, e: int, w: When, kb: Know
     return _year_from_anchors(w, local, ANCHOR_DAYS, Knowledge()) if local else None
 
 
-def _date_one(dd: DocDates, event: Event, w: When, persons: list[Person], page: list[Anchor],
+def _date_one(dd: DocDates, event: Event, w: When, tenures: list[Interval] | None, page: list[Anchor],
               kb: KnowledgeBase) -> tuple[DateValue, bool]:
     """Resolve the year of one event's date, trying the sources in order (module docstring).
 
@@ -645,11 +651,11 @@ def _date_one(dd: DocDates, event: Event, w: When, persons: list[Person], page: 
     if w.rel_year is not None:  # 今年/去年: the writing year, which other dates in the text do not give
         if pub is not None:
             return _value(w, pub.year + w.rel_year, "published", [pub.year + w.rel_year]), False
-        cands = sorted(_knowledge(kb, persons, w).years or [])
+        cands = sorted(_knowledge(tenures, w).years or [])
         return _value(w, cands[0] if len(cands) == 1 else None, "knowledge" if cands else "none", cands), False
     doc_anchors = _anchors(dd, kb, years=True)
     lower, upper = _anchor_bounds(doc_anchors)
-    allowed = _knowledge(kb, persons, w).narrowed(w, lower, upper)
+    allowed = _knowledge(tenures, w).narrowed(w, lower, upper)
     y = _sentence_year(dd, section, s, e, w, kb)
     if y is not None:
         return _value(w, y, "text", [y]), False
@@ -683,7 +689,9 @@ def _date_one(dd: DocDates, event: Event, w: When, persons: list[Person], page: 
 def _with_anniversaries(dd: DocDates, kb: KnowledgeBase, w: When, allowed: Knowledge) -> Knowledge:
     """Knowledge narrowed by the anniversaries the document names: the present occasion's year exactly,
     any other within a year of it (celebrations run around the anniversary)."""
-    found = [x for section in dd.exprs for x in anniversary_years(kb, dd.doc.section_text(section))]
+    if dd.anniversaries is None:
+        dd.anniversaries = [x for section in dd.exprs for x in anniversary_years(kb, dd.doc.section_text(section))]
+    found = dd.anniversaries
     now = {y for y, occasion in found if occasion}
     if len(now) == 1:
         y = now.pop()
@@ -701,7 +709,7 @@ def date_events(doc: Document, actors: DocActors, events: list[Event], page_docs
                 kb: KnowledgeBase) -> None:
     """Set ``event.date`` for every event of ``doc`` (events in document order)."""
     dd = _cached_doc_dates(doc, kb)
-    persons = [p for p in actors.persons if p.positions]
+    tenures = _tenures(kb, [p for p in actors.persons if p.positions])
     page = _page_anchors(doc, page_docs, kb)
     prior: list[tuple[int, str, When]] = []
     dated: list[tuple[Event, When, bool]] = []
@@ -713,7 +721,7 @@ def date_events(doc: Document, actors: DocActors, events: list[Event], page_docs
         if w is None:
             ev.date = DateValue()
             continue
-        ev.date, by_session = _date_one(dd, ev, w, persons, page, kb)
+        ev.date, by_session = _date_one(dd, ev, w, tenures, page, kb)
         dated.append((ev, w, by_session))
         prior.append((ev.sources[0].start, ev.type, w))
     _share_session_years(dated)

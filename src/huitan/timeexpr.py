@@ -172,7 +172,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         ("relative", rf"(?P<rel>{_alt(words.get('relative', ()))}){pod}"),
         ("year", rf"{nb}(?P<y>{y}){sp}年(?!{sp}{mo}{sp}月)(?![代间度])"),
     ]
-    trigger = re.compile(rf"[月日号年]|{dig}[/.\-]{dig}|{_alt(words.get('relative', ()))}|{_alt(words.get('dateline', ()))}")
+    numeral = r"[0-9０-９〇○零一二三四五六七八九十两]"
+    trigger = re.compile(rf"{numeral}{sp}[月日号年]|{dig}[/.\-]{dig}|{_alt(words.get('relative', ()))}|{rel_year}")
     return Lexicon(words, values, relative_pod, tuple((k, re.compile(p)) for k, p in patterns), trigger)
 
 
@@ -312,7 +313,7 @@ def parse_dates(text: str, kb: KnowledgeBase | None = None) -> list[DateExpr]:
 
 
 WINDOW = 12  # characters kept on each side of a trigger: more than any expression reaches beyond one
-MERGE_GAP = 40  # windows closer than this are scanned as one (fewer regex calls)
+MERGE_GAP = 20  # windows closer than this are scanned as one (fewer regex calls)
 
 
 def _windows(text: str, lex: Lexicon) -> list[tuple[int, int]]:
