@@ -345,6 +345,14 @@ def test_trigger_offset_picks_the_date_before_it(kb):
     assert (m.start, t.start) == ("--04-01", "--04-02")
 
 
+def test_background_fact_dated_by_its_year_only(kb):
+    a = "5月6日,两国国防部长举行会谈。"
+    b = "2019年,两国国防部签署了合作备忘录。"
+    doc = make_doc([a, b])
+    _, d = run(doc, [event_at(doc, a), event_at(doc, b, "SIGN")], kb)
+    assert (d.start, d.precision, d.year_source, d.text) == ("2019", "year", "text", "2019年")
+
+
 def test_title_event_takes_the_lead_date(kb):
     doc = make_doc(["6月2日,两国总理在河内举行会谈。"], title="两国总理举行会谈")
     ev = Event(type="TALKS", sources=[Evidence("d1", "title", doc.title, 0, len(doc.title))])

@@ -569,6 +569,10 @@ def _governing(dd: DocDates, event: Event, prior: list[tuple[int, str, When]], k
         w = _resolve(dd, section, chosen, kb)
         if w is not None:
             return w
+    own = [x for x in dd.exprs.get(section, []) if s <= x.start < e and x.kind == "year"
+           and x.year_role == "background"]
+    if len({x.year for x in own}) == 1:  # a fact dated only by its year, set off by a comma (2019年,两国签署…)
+        return When(None, year=own[0].year, text=own[0].text)
     sentence = dd.doc.section_text(section)[s:e]
     lex = lexicon(kb)
     for word in lex.of("after_event"):
@@ -606,7 +610,8 @@ def _value(w: When, year: int | None, source: str, cands: list[int]) -> DateValu
         end_year = year + (1 if w.end_month and w.month and w.end_month < w.month else 0)
     start = _iso(year, w.month, w.day)
     end = _iso(end_year, w.end_month, w.end_day) if w.end_day else start
-    return DateValue(start=start, end=end, precision="day" if w.day else "month", part_of_day=w.part_of_day,
+    precision = "day" if w.day else "month" if w.month else "year"
+    return DateValue(start=start, end=end, precision=precision, part_of_day=w.part_of_day,
                      text=w.text, year_source=source if year is not None or cands else "none",
                      year_candidates=sorted(cands))
 
