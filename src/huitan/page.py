@@ -205,8 +205,17 @@ def is_caption(text: str, mk: Markers) -> bool:
     return mk.caption.search(text) is not None
 
 
+def is_headline_list(text: str) -> bool:
+    """A navigation strip: several headlines on one line, separated by spaces, with no full stop."""
+    if "。" in text:
+        return False
+    parts = text.split()
+    return len(parts) >= 4 and sum(len(CJK.findall(p)) >= 6 for p in parts) >= 0.75 * len(parts)
+
+
 def is_boilerplate(text: str, mk: Markers) -> bool:
-    return mk.boilerplate.match(text) is not None or not CJK.search(text) and len(text) < 40
+    return (mk.boilerplate.match(text) is not None or (not CJK.search(text) and len(text) < 40)
+            or is_headline_list(text))
 
 
 def ends_sentence(text: str) -> bool:
@@ -249,7 +258,6 @@ def read_lines(text: str, mk: Markers, script: str) -> Cleaned:
     raw = [ln.replace("\u3000", " ").strip().strip("|").strip() for ln in text.splitlines()]
     raw = [ln for ln in raw if ln]
     conv = [to_simplified(ln) for ln in raw] if script == "traditional" else raw
-    conv = [mk.gloss.sub("", ln) for ln in conv]
     cleaned = Cleaned(lines=[])
     header = True  # dated header lines come before the first paragraph
     for i, (t, o) in enumerate(zip(conv, raw, strict=True)):
@@ -343,7 +351,7 @@ def body_lines(lines: list[Line], start: int, title: str, mk: Markers, cleaned: 
         if key in seen:
             continue
         seen.add(key)
-        out.append(kept)
+        out.append(Line(mk.gloss.sub("", t), kept.orig))  # headlines keep glosses as printed; text loses them
     return out
 
 
@@ -430,8 +438,8 @@ def parse_teasers(lines: list[Line], mk: Markers) -> list[TeaserDraft]:
     return drafts
 
 
-def make_teaser(d: TeaserDraft, script: str, published: str | None) -> Document:
-    body = [d.lead.text] if d.lead else []
+def make_teaser(d: TeaserDraft, script: str, published: str | None, mk: Markers) -> Document:
+    body = [mk.gloss.sub("", d.lead.text)] if d.lead else []
     orig = [d.title.orig, *([d.lead.orig] if d.lead else [])]
     return Document(
         doc_id=doc_id_for(d.title.text, body),
@@ -469,7 +477,7 @@ def clean_page(raw: RawPage, kb: KnowledgeBase) -> PageResult:
     lines = cleaned.lines
     cut = next((i for i, ln in enumerate(lines) if mk.teasers.match(ln.text)), len(lines))
     article = make_article(lines[:cut], mk, cleaned, script)
-    teasers = [make_teaser(d, script, published) for d in parse_teasers(lines[cut + 1:], mk)]
+    teasers = [make_teaser(d, script, published, mk) for d in parse_teasers(lines[cut + 1:], mk)]
     if article is None and not teasers:
         raise ValueError("no article text found on the page")
     page_id = article.doc_id if article else None
