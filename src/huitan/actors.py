@@ -100,7 +100,7 @@ def _name_after(text: str, lex: Lexicon, ti: TokenIndex, e: int, title_start: in
                 listed: bool = False) -> int | None:
     """End of a name starting at ``e`` (right after a title), or None.
 
-    A name has 2–4 characters, up to 6 when all are transliteration characters, plus a regnal number
+    A name has 2–4 characters, up to 8 when all are transliteration characters, plus a regnal number
     (``费利佩六世``). After a title of a country that writes names in kanji, any run of 2–4 characters
     without a lexicon word will do. ``listed``: the name follows another after ``、`` and must start
     with a surname.
@@ -144,7 +144,8 @@ def _starts_name(text: str, ti: TokenIndex, i: int, taken: set[int]) -> bool:
 
 
 def _name_before(text: str, lex: Lexicon, ti: TokenIndex, s: int, taken: set[int]) -> int | None:
-    """Start of a 2–4 character name ending at ``s`` (right before a short title or rank), or None."""
+    """Start of a 2–3 character name (4 with a Vietnamese middle name) ending at ``s`` (right before a
+    short title or rank), or None."""
     t = ti.by_end.get(s)
     if t is not None and t.kind == "person":
         return t.start
@@ -152,7 +153,7 @@ def _name_before(text: str, lex: Lexicon, ti: TokenIndex, s: int, taken: set[int
         a = s - k
         if a < 0 or not CJK_RUN_RE.fullmatch(text, a, s):
             continue
-        if k == 4 and text[a + 1] != "氏":
+        if k == 4 and text[a + 1] != lex.name_marker[0][1:2]:  # four characters: 裴氏明怀
             continue
         if not _clean_candidate(ti, a, s) or ti.by_start.get(a) is not None and ti.by_start[a].end > s:
             continue

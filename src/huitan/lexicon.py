@@ -70,7 +70,8 @@ NAME_CHARS_SCHEMA = Schema(
     name="name_chars",
     required={"kind": str, "chars": str},
     optional={"country": str},
-    checks={"kind": _one_of(("surname", "surname_vi", "transliteration", "latin_surname", "country_marker")),
+    checks={"kind": _one_of(("surname", "surname_vi", "transliteration", "latin_surname", "country_marker",
+                                       "vi_middle")),
             "country": check_country},
     key="kind",
 )
@@ -179,7 +180,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
             add(w, "place", p["country"])
     for name, country in _kb_person_names(kb):
         add(name, "person", country)
-    chars = {"surname": "", "surname_vi": "", "transliteration": ""}
+    chars = {"surname": "", "surname_vi": "", "transliteration": "", "vi_middle": ""}
     latin: dict[str, str] = {}
     marker: tuple[str, str | None] = ("", None)
     for row in kb.table(NAME_CHARS_SCHEMA):
@@ -206,13 +207,25 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         kanji_countries=frozenset(kanji),
         latin_surnames=latin,
         name_marker=marker,
-        vi_name_re=re.compile(f"[{re.escape(chars['surname_vi']) or '_'}](?:氏[{CJK}]{{1,2}}|文[{CJK}])"),
+        vi_name_re=_vi_name_re(chars["surname_vi"], marker[0][1:2], chars["vi_middle"]),
         country_names=country_names,
         pair_shorts=pair_shorts,
         suffixes=by_last,
         prefixes=frozenset(prefixes),
         rank_en=rank_en,
     )
+
+
+def _vi_name_re(surnames: str, female: str, middle: str) -> re.Pattern[str]:
+    """Vietnamese names by their middle name: 氏 (female) before one or two characters, 文 before one."""
+    alts = []
+    if female:
+        alts.append(f"{re.escape(female)}[{CJK}]{{1,2}}")
+    if middle:
+        alts.append(f"[{re.escape(middle)}][{CJK}]")
+    if not surnames or not alts:
+        return re.compile(r"(?!)")
+    return re.compile(f"[{re.escape(surnames)}](?:{'|'.join(alts)})")
 
 
 def _kb_person_names(kb: KnowledgeBase) -> list[tuple[str, str | None]]:
