@@ -159,3 +159,12 @@ def test_corpus_titles_match_reference(kb, corpus_dir):
         checked += 1
         right += bool(r.article) and r.article.title == g["title"]
     assert checked and right / checked >= 0.9
+
+
+def test_headline_strip_and_pinyin_glosses(kb):
+    strip = ("越南总理会见日本客人并讨论合作 胡志明市与中国各地加强合作交流 越南政府总理指示执行增长任务 "
+             "河内市举办新年文化活动迎接春节")
+    text = f"{strip}\n\n中越举行联合巡逻\n\n中越两国海军6月22日在北部湾举行联(lián)合巡逻,发(fā)言人表示巡逻取得圆满成功(DOC)。"
+    r = clean_page(page(text), kb)
+    assert r.article.title == "中越举行联合巡逻"
+    assert r.article.body == ["中越两国海军6月22日在北部湾举行联合巡逻,发言人表示巡逻取得圆满成功(DOC)。"]
