@@ -481,6 +481,9 @@ def clean_page(raw: RawPage, kb: KnowledgeBase) -> PageResult:
     if article is None and not teasers:
         raise ValueError("no article text found on the page")
     page_id = article.doc_id if article else None
+    page_outlet = article.outlet if article else cleaned.outlet
+    for t in teasers:  # teasers on a page are the outlet's own related stories
+        t.outlet = page_outlet
     seen: set[str] = set()
     unique = []
     for doc in ([article] if article else []) + teasers:
