@@ -652,6 +652,7 @@ def _scan(doc: Document, section: str, actors: DocActors, kb: KnowledgeBase, idx
             if ev.mechanism is None and ev.type != "CONFERENCE" and occasion:
                 ev.mechanism = occasion[0].to_dict()
             ev.sources = [Evidence(doc.doc_id, section, sentence, lo, hi)]
+            ev.date_expr = {"trigger_start": pos}  # lets ``dates`` take the date before this trigger
             found.append(_Found(ev, section, si, pos, frozenset(p.name for p in ev.participants)))
     found.sort(key=lambda f: f.pos)
     return found
