@@ -168,3 +168,13 @@ def test_headline_strip_and_pinyin_glosses(kb):
     r = clean_page(page(text), kb)
     assert r.article.title == "中越举行联合巡逻"
     assert r.article.body == ["中越两国海军6月22日在北部湾举行联合巡逻,发言人表示巡逻取得圆满成功(DOC)。"]
+
+
+def test_numeric_stamp_after_lead_is_the_publication_date(kb):
+    text = ("越南与老挝举行会谈\n\n3月5日上午,越南国防部长与老挝国防部长在河内举行会谈,双方同意加强维和合作。\n"
+            "03/05/2025 05:34\n\n双方还就共同关心的问题交换了意见。")
+    r = clean_page(page(text), kb)
+    assert r.article.published == "2025-03-05"
+    assert all("05:34" not in p for p in r.article.body)
+    text2 = text.replace("03/05/2025", "25/03/2025")
+    assert clean_page(page(text2), kb).article.published == "2025-03-25"

@@ -259,15 +259,13 @@ def read_lines(text: str, mk: Markers, script: str) -> Cleaned:
     raw = [ln for ln in raw if ln]
     conv = [to_simplified(ln) for ln in raw] if script == "traditional" else raw
     cleaned = Cleaned(lines=[])
-    header = True  # dated header lines come before the first paragraph
     for i, (t, o) in enumerate(zip(conv, raw, strict=True)):
         t, o = MD_LINK.sub("", t).lstrip("[•·").strip(), MD_LINK.sub("", o).lstrip("[•·").strip()
-        header = header and i < 15
-        if header and cleaned.published is None:
+        if i < 15 and cleaned.published is None:  # stamps sit in the page's first lines (a whole line each)
             for pat in mk.published:
                 m = pat.match(t)
                 if m:
-                    cleaned.published = iso_date(m.group("date"))
+                    cleaned.published = stamp_date(m)
                     rest = (m.groupdict().get("rest") or "").strip()
                     outlet = mk.outlet_names.get(rest.split(":")[-1].split("：")[-1].strip())
                     if outlet:
@@ -275,10 +273,19 @@ def read_lines(text: str, mk: Markers, script: str) -> Cleaned:
                         rest = ""
                     t = o = rest
                     break
-        header = header and not (len(t) >= LEAD_MIN and is_paragraph(t))
         if t:
             cleaned.lines.append(Line(t, o))
     return cleaned
+
+
+def stamp_date(m: re.Match[str]) -> str | None:
+    """The ISO date of a matched header stamp: a ``date`` group, or ``a/b/y`` (month first unless a > 12)."""
+    g = m.groupdict()
+    if g.get("date"):
+        return iso_date(g["date"])
+    a, b, y = int(g["a"]), int(g["b"]), int(g["y"])
+    month, day = (b, a) if a > 12 else (a, b)
+    return f"{y:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
 
 
 def iso_date(text: str) -> str | None:
