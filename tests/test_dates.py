@@ -618,3 +618,28 @@ def test_samples_dates(kb, samples_dir):
     assert md_total >= 20
     assert md_right / md_total >= 0.95
     assert yr_right / yr_total >= 0.90
+
+
+def test_published_year_wins_over_a_tenure_known_only_to_the_year(tmp_path):
+    """A page stamped 2025 names an officer whose post the knowledge base ends in 2024 (year precision)."""
+    import json as _json
+
+    from huitan.analyse import analyse_page
+    from huitan.kb import KnowledgeBase as _KB
+    from huitan.model import RawPage
+    from huitan.page import clean_page
+
+    extra = tmp_path / "extra.jsonl"
+    extra.write_text(_json.dumps({
+        "table": "persons", "id": "lao-khamsong-bounma-test", "name": "坎宋·本马", "aliases": [], "country": "LAO",
+        "en": "Khamsong Bounma", "positions": [{"role": "chief_of_general_staff", "title": "老挝人民军总参谋长",
+                                               "start": "2022", "end": "2024"}],
+        "source": "hand-made test entry"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    kb2 = _KB(extra=[extra])
+    text = ("老挝军队代表团访问越南\n\n03/05/2025 05:34\n\n"
+            "3月5日上午,越南国防部副部长在河内会见了老挝人民军总参谋长坎宋·本马率领的老挝军队代表团。")
+    page = clean_page(RawPage(path="p.txt", text=text), kb2)
+    [analysis] = analyse_page(page, kb2)
+    meet = next(e for e in analysis.events if e.type == "MEET")
+    assert meet.date.start == "2025-03-05"
+    assert meet.date.year_source == "published"

@@ -673,6 +673,10 @@ def _date_one(dd: DocDates, event: Event, w: When, tenures: list[Interval] | Non
     if pub is not None:
         a = Anchor(pub, pub + timedelta(days=PUBLISHED_DAYS), "future")
         y = _year_from_anchors(w, [a], PUBLISHED_DAYS, allowed)
+        if y is None and allowed.years:
+            # the page's own date against tenures known only to the year: a year's slack at either edge
+            y = _year_from_anchors(w, [a], PUBLISHED_DAYS, Knowledge())
+            y = y if y is not None and min(allowed.years) - 1 <= y <= max(allowed.years) + 1 else None
         if y is not None and w.fits_weekday(y):
             return _value(w, y, "published", [y]), False
     bare = {a.lo.year for a in doc_anchors if a.year_only and not a.bound_only}
