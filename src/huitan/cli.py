@@ -211,6 +211,17 @@ def events(db: str, type_: str | None, country: str | None, person: str | None, 
     err.print(f"{len(rows)} events")
 
 
+def kb_positions(p: dict[str, Any]) -> list[dict[str, Any]]:
+    """The person's offices over time from the knowledge base (empty when the person is not in it)."""
+    if not p.get("kb_id"):
+        return []
+    from .kb import KnowledgeBase
+    from .officeholders import persons as kb_persons
+
+    entry = next((e for e in kb_persons(KnowledgeBase()) if e["id"] == p["kb_id"]), None)
+    return sorted(entry.get("positions", []), key=lambda h: h.get("start") or "") if entry else []
+
+
 @main.command()
 @click.argument("name")
 @db_option
@@ -230,8 +241,11 @@ def person(name: str, db: str) -> None:
                       f"en: {names.get('en') or '-'}  pinyin: {names.get('pinyin') or '-'}", highlight=False)
         if p.get("aliases"):
             console.print(f"  aliases: {', '.join(p['aliases'])}", highlight=False)
-        console.print(f"  positions: {'、'.join(p.get('positions') or []) or '-'}  rank: {p.get('rank') or '-'}",
-                      highlight=False)
+        console.print(f"  positions as reported: {'、'.join(p.get('positions') or []) or '-'}  "
+                      f"rank: {p.get('rank') or '-'}", highlight=False)
+        for held in kb_positions(p):
+            console.print(f"    {held.get('start') or '?'} – {held.get('end') or 'now'}  {held.get('title') or held['role']}",
+                          highlight=False)
         evs = query_events(store, EventFilter(person=p["person_id"]))
         t = Table("date", "type", "with", "year from")
         for e in evs:
@@ -255,11 +269,11 @@ def timeline(db: str, mechanism: str | None, person: str | None, pair: str | Non
     store = open_store(db)
     rows = build(list(records(store, "events")), mechanism=mechanism, person=person, pair=pair)
     t = Table("date", "type", "participants", "mechanism", "year from")
-    for e in rows:
-        d = e.get("date") or {}
-        mech = e.get("mechanism") or {}
-        t.add_row(d.get("start") or "?", e["type"], ", ".join(p["name"] for p in e["participants"]),
-                  f"{mech.get('name', '')} {mech.get('session', '')}".strip(), d.get("year_source") or "")
+    for r in rows:
+        when = r["date"] or "?"
+        if len(r["year_candidates"]) > 1:
+            when += f" ({'/'.join(map(str, r['year_candidates']))})"
+        t.add_row(when, r["type"], ", ".join(r["participants"]), r["mechanism"] or "", r["year_source"])
     Console().print(t)
 
 

@@ -94,7 +94,8 @@ def build_markers(kb: KnowledgeBase) -> Markers:
 
 
 def markers(kb: KnowledgeBase) -> Markers:
-    return kb.derived("page.markers", build_markers)  # type: ignore[no-any-return]
+    built: Markers = kb.derived("page.markers", build_markers)
+    return built
 
 
 # ---------------------------------------------------------------- script
