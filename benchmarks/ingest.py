@@ -251,6 +251,7 @@ def synthesise_events(src_db: Path, dst_db: Path, n: int, seed: int = 11) -> int
         parts = src.execute("SELECT name, role, kind, country, person_id FROM participants WHERE event_id=?",
                             (event_id,)).fetchall()
         templates.append((etype, mech, session, scope, location, plover, cameo, json.loads(record), parts))
+    mechanisms = src.execute("SELECT * FROM mechanisms").fetchall()
     src.close()
     if not templates:
         return 0
@@ -278,8 +279,8 @@ def synthesise_events(src_db: Path, dst_db: Path, n: int, seed: int = 11) -> int
                 part_rows += new_parts
             db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", ev_rows)
             db.executemany("INSERT INTO participants VALUES (?,?,?,?,?,?)", part_rows)
-    db.execute("ANALYZE")
-    store.close()
+        db.executemany("INSERT OR IGNORE INTO mechanisms VALUES (?,?,?,?,?,?)", mechanisms)
+    store.close()  # no ANALYZE: the planner sees what a real `huitan ingest` leaves
     return n
 
 

@@ -122,8 +122,8 @@ def query_events(store: Store, f: EventFilter) -> list[dict[str, Any]]:
     if f.scope:
         where.append("e.scope = ?")
         args.append(f.scope)
-    if f.mechanism:
-        where.append("e.mechanism LIKE ?")
+    if f.mechanism:  # the names matching, from the small mechanisms table; then the index on events.mechanism
+        where.append("e.mechanism IN (SELECT DISTINCT name FROM mechanisms WHERE name LIKE ?)")
         args.append(f"%{f.mechanism}%")
     if f.date_from:
         where.append("e.date_start >= ?")
@@ -131,8 +131,8 @@ def query_events(store: Store, f: EventFilter) -> list[dict[str, Any]]:
     if f.date_to:
         where.append("e.date_start <= ?")
         args.append(f.date_to + "\uffff")
-    if f.country:
-        where.append("e.event_id IN (SELECT event_id FROM participants WHERE country = ?)")
+    if f.country:  # a filter, not a driver: a country has many events, so dates/type/order pick the rows
+        where.append("EXISTS (SELECT 1 FROM participants p WHERE p.event_id = e.event_id AND p.country = ?)")
         args.append(f.country.upper())
     if f.person:
         where.append("e.event_id IN (SELECT event_id FROM participants WHERE name = ? OR person_id = ?)")
