@@ -127,17 +127,39 @@ def event_id(ev: Event) -> str:
 
 
 def merge_events(events: list[Event]) -> list[Event]:
-    """The corpus's events with the reports of one real event joined; ids assigned."""
+    """The corpus's events with the reports of one real event joined; ids assigned.
+
+    Each event is compared, in order, only with the kept events that could be the
+    same (:func:`_same` needs a shared participant, or, for events without
+    participants, the same mechanism session): an index keeps this linear in the
+    corpus instead of quadratic; the result is the same as comparing with all.
+    """
     kept: list[Event] = []
-    by_type: dict[str, list[Event]] = {}
+    by_actor: dict[tuple[str, str], list[int]] = {}  # (type, participant key) -> kept positions
+    by_session: dict[tuple[str, Any, Any], list[int]] = {}  # (type, mechanism, session) -> kept positions
+
+    def index(i: int, ev: Event) -> None:
+        for p in ev.participants:
+            lst = by_actor.setdefault((ev.type, _key(p)), [])
+            if not lst or lst[-1] != i:
+                lst.append(i)
+        if not ev.participants and ev.mechanism:
+            by_session.setdefault((ev.type, ev.mechanism["name"], ev.mechanism["session"]), []).append(i)
+
     for ev in events:
-        for k in by_type.get(ev.type, []):
-            if _same(k, ev):
-                _absorb(k, ev)
+        cands: set[int] = set()
+        for p in ev.participants:
+            cands.update(by_actor.get((ev.type, _key(p)), ()))
+        if not ev.participants and ev.mechanism:
+            cands.update(by_session.get((ev.type, ev.mechanism["name"], ev.mechanism["session"]), ()))
+        for i in sorted(cands):
+            if _same(kept[i], ev):
+                _absorb(kept[i], ev)
+                index(i, kept[i])
                 break
         else:
             kept.append(ev)
-            by_type.setdefault(ev.type, []).append(ev)
+            index(len(kept) - 1, ev)
     seen: dict[str, int] = {}
     for ev in kept:
         eid = event_id(ev)
