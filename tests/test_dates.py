@@ -391,6 +391,17 @@ def test_tenures_checked_to_the_day(kb):
     assert d.start == "--08-20"
 
 
+def test_foreign_ministers_position_after_its_country_bounds_the_year(kb):
+    from huitan.actors import extract_actors
+    known_persons(kb, "潘文江", "李钟燮")
+    s = "应韩国国防部长李钟燮邀请,国防部部长潘文江大将于3月27日至29日对韩国进行正式访问。"
+    doc = make_doc([s])
+    actors = extract_actors(doc, kb)
+    ev = event_at(doc, s, "VISIT")
+    date_events(doc, actors, [ev], [doc], kb)
+    assert (ev.date.start, ev.date.year_source) == ("2023-03-27", "knowledge")
+
+
 def test_former_office_is_not_a_tenure(kb):
     known_persons(kb, "张晋创")
     s = "9月5日,前国家主席张晋创出席纪念活动。"
