@@ -299,3 +299,19 @@ def test_talks_after_a_meeting_keep_the_subject(kb: KnowledgeBase) -> None:
     talks = [roles(e) for e in events if e.type == "TALKS"]
     assert talks == [{"梁强": "party", "赛宋蓬·丰威汉": "party"}]
     assert [roles(e) for e in events if e.type == "MEET"] == [{"梁强": "host", "何炜": "guest"}]
+
+
+def test_visitor_who_meets_is_the_guest(kb: KnowledgeBase) -> None:
+    # a visit stated first, then the visitor 会见 the visited side's leaders
+    evs, _ = run(kb, "应越南国防部部长潘文江邀请，中国国防部长董军上将于4月对越南进行正式访问。"
+                     "访问期间，董军会见了越南国家主席梁强。")
+    meets = [e for e in evs if e.type == "MEET"]
+    assert meets and roles(meets[0]) == {"梁强": "host", "董军": "guest"}
+    # a relative clause of visiting on the subject: 在河内访问的…王毅会见…
+    evs, _ = run(kb, "正在河内访问的中国外交部长王毅会见了越南政府总理范明政。")
+    meets = [e for e in evs if e.type == "MEET"]
+    assert meets and roles(meets[0]) == {"范明政": "host", "王毅": "guest"}
+    # the host of a visit stays the host
+    evs, _ = run(kb, "老挝国防部部长占沙蒙·占娘拉上将对越南进行正式访问。越南国家主席梁强会见了占沙蒙·占娘拉。")
+    meets = [e for e in evs if e.type == "MEET"]
+    assert meets and roles(meets[0]) == {"梁强": "host", "占沙蒙·占娘拉": "guest"}

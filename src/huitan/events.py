@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import copy
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -101,6 +102,7 @@ class _Index:
     naval: list[str]
     sentence_future: list[str]
     codes: dict[tuple[str, str | None], dict[str, Any]]
+    visit_words: list[str] = field(default_factory=list)
 
 
 def _build_index(kb: KnowledgeBase) -> _Index:
@@ -120,7 +122,8 @@ def _build_index(kb: KnowledgeBase) -> _Index:
                   ev_words, {r["word"]: (r["place"], r.get("country")) for r in entries if r.get("place")},
                   words(kb, "speech"), frozenset(ev_words), tuple(sorted({len(w) for w in ev_words})),
                   words(kb, "welcome"), words(kb, "naval"),
-                  sorted({r["word"] for r in rows if r["kind"] == "future" and r.get("group") == "sentence"}), codes)
+                  sorted({r["word"] for r in rows if r["kind"] == "future" and r.get("group") == "sentence"}), codes,
+                  sorted({r["word"] for r in entries if r["kind"] == "event" and r["type"] == "VISIT"}, key=len))
 
 
 # ---------------------------------------------------------------- actors of a section
@@ -282,6 +285,16 @@ def _relative_head(text: str, end: int, ce: int, span: _Span, idx: _Index) -> li
             return picked
         q = seg.find("的", q + 1)
     return None
+
+
+def _visiting_head(text: str, lo: int, head: int, span: _Span, idx: _Index) -> bool:
+    """``在河内访问的…陈振声`` / ``到访中国的…黄永宏``: a visit verb and 的 modify the actor at ``head``."""
+    seg = text[lo:head]
+    q = seg.rfind("的")
+    if q < 0 or [a for a in span.within(lo + q, head) if a.kind == "person"]:
+        return False
+    before = seg[:q]
+    return any(w in before[-14:] for w in idx.visit_words)
 
 
 def _conjunction(text: str, lo: int, hi: int, span: _Span) -> int | None:
@@ -503,6 +516,10 @@ def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[
         conj = _conjunction(text, subj[0].end, subj_hi, span)
         if conj is not None:
             pairs = [(a, "host" if a.start < conj else "guest") for a in subj]
+    if typ == "MEET" and subj_role == "host" and subj and _visiting_head(text, cs, subj[0].start, span, idx):
+        # 到访中国的新加坡国防部长黄永宏…会见…: the subject is the visiting side, so the guest
+        subj_role, obj_role = "guest", "host"
+        pairs = [(a, "host" if r == "guest" else "guest") for a, r in pairs]
     if typ == "SIGN":
         k = text.rfind("见证", cs, start)
         if k >= 0:
@@ -728,6 +745,39 @@ def _merge_in_doc(found: list[_Found]) -> list[_Found]:
     return kept
 
 
+def _visitors_are_guests(events: list[Event], reach: int = 300) -> None:
+    """A visitor who 会见 the visited side's leaders is their guest, not their host.
+
+    ``张又侠…访问越南…，并在期间会见苏林``: 会见 makes its subject the host, but when the
+    subject is the visitor of a VISIT stated in the same sentence or shortly before
+    (``reach`` characters, same section) and the other side are persons of another
+    country who visit nobody, the roles are the other way round.
+    """
+    visits: dict[str, list[Evidence]] = {}
+    for ev in events:
+        if ev.type == "VISIT":
+            for p in ev.participants:
+                if p.role == "visitor" and p.kind == "person":
+                    visits.setdefault(p.name, []).extend(ev.sources)
+
+    def visiting(name: str, at: Evidence) -> bool:
+        return any(v.section == at.section and v.doc_id == at.doc_id and 0 <= at.start - v.start <= reach
+                   for v in visits.get(name, []))
+
+    for ev in events:
+        if ev.type != "MEET" or not ev.sources:
+            continue
+        hosts = [p for p in ev.participants if p.role == "host" and p.kind == "person"]
+        guests = [p for p in ev.participants if p.role == "guest" and p.kind == "person"]
+        if not hosts or not guests or not all(visiting(p.name, ev.sources[0]) for p in hosts):
+            continue
+        home = {p.country for p in hosts}
+        if None in home or any(p.name in visits or p.country is None or p.country in home for p in guests):
+            continue
+        ev.participants = [dataclasses.replace(p, role={"host": "guest", "guest": "host"}[p.role])
+                           if any(p is q for q in hosts + guests) else p for p in ev.participants]
+
+
 def _scope(ev: Event, text: str, actors: list[Actor], lo: int, hi: int) -> Literal["international", "domestic"]:
     countries = {p.country for p in ev.participants if p.country}
     countries |= {a.country for a in actors if a.kind == "country" and a.country and lo <= a.start < hi}
@@ -750,6 +800,7 @@ def extract_events(doc: Document, actors: DocActors, kb: KnowledgeBase) -> tuple
     if not found:
         found = _scan(doc, "title", actors, kb, idx, state, cache)
     kept = _merge_in_doc(found)
+    _visitors_are_guests([f.event for f in kept])
     events: list[Event] = []
     for f in kept:
         ev = f.event
