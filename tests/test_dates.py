@@ -402,6 +402,17 @@ def test_foreign_ministers_position_after_its_country_bounds_the_year(kb):
     assert (ev.date.start, ev.date.year_source) == ("2023-03-27", "knowledge")
 
 
+def test_romanised_alias_links_the_tenure(kb):
+    from huitan.actors import extract_actors
+    known_persons(kb, "吴春历")
+    s = "应法国国防部长让·伊夫·勒德里昂(Jean-Yves Le Drian)邀请,国防部部长吴春历大将于6月5日至7日访问法国。"
+    doc = make_doc([s])
+    actors = extract_actors(doc, kb)
+    ev = event_at(doc, s, "VISIT")
+    date_events(doc, actors, [ev], [doc], kb)
+    assert (ev.date.start, ev.date.year_source) == ("2016-06-05", "knowledge")
+
+
 def test_former_office_is_not_a_tenure(kb):
     known_persons(kb, "张晋创")
     s = "9月5日,前国家主席张晋创出席纪念活动。"

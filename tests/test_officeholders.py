@@ -146,6 +146,22 @@ def test_lookup_full_and_short_foreign_names(kb: KnowledgeBase) -> None:
     assert oh.lookup(kb, "弗拉基米尔•普京") == oh.lookup(kb, "普京")  # other middle dot
 
 
+def test_lookup_hyphen_or_dot_between_given_names(tmp_path: Path) -> None:
+    person = dict(GOOD_PERSON, name="让-伊夫·甲乙", country="FRA")
+    kb = write_tables(tmp_path, [person])
+    assert [p["id"] for p in oh.lookup(kb, "让·伊夫·甲乙")] == ["xxx-test-person"]
+    assert [p["id"] for p in oh.lookup(kb, "让•伊夫•甲乙", "FRA")] == ["xxx-test-person"]
+
+
+def test_lookup_romanised_name(tmp_path: Path) -> None:
+    person = dict(GOOD_PERSON, en="Myint Swe", vi="Nguyễn Đình Tú")
+    kb = write_tables(tmp_path, [person])
+    for written in ("Myint Swe", "MyintSwe", "myint swe", "Nguyen Dinh Tu", "Nguyễn Đình Tú"):
+        assert [p["id"] for p in oh.lookup(kb, written)] == ["xxx-test-person"], written
+    assert oh.lookup(kb, "Myint") == []
+    assert oh.lookup(kb, "VNA") == []
+
+
 def test_lookup_unknown_name(kb: KnowledgeBase) -> None:
     assert oh.lookup(kb, "无此人") == []
 

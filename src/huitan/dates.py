@@ -364,6 +364,9 @@ def _person_intervals(kb: KnowledgeBase, p: Person) -> list[Interval] | None:
     if lookup is None or roles_of is None:
         return None
     entries = lookup(kb, p.name, p.country)
+    if p.kb_id:  # linked by actors (perhaps through an alias or the romanised name)
+        linked = officeholders.by_id(kb, p.kb_id)
+        entries = [linked] if linked else entries
     if not entries:
         return None
     result: list[Interval] | None = None

@@ -18,6 +18,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from contextvars import ContextVar
 from typing import Any
@@ -30,6 +31,10 @@ PERSON_ID_RE = re.compile(r"^[a-z]{3}-[a-z0-9-]+$")
 # A written position chain is split into single positions at these joiners.
 POSITION_SPLIT_RE = re.compile(r"[、兼/,，;；\s]+")
 FOREIGN_NAME_DOT_RE = re.compile(r"[·•‧・.．]")
+# Parts of a foreign name for matching: dots and hyphens both join them (让-伊夫·勒德里昂 = 让·伊夫·勒德里昂).
+NAME_PART_RE = re.compile(r"[·•‧・.．\-－‐]")
+LATIN_RE = re.compile(r"[A-Za-z]")
+LATIN_MIN = 4  # letters a romanised name needs to be looked up (not an acronym such as VNA)
 
 
 def _check_role_key(value: Any) -> str | None:
@@ -169,31 +174,49 @@ def _validated_persons(kb: KnowledgeBase) -> list[dict[str, Any]]:
 
 
 def _name_keys(written: str) -> set[str]:
-    """The keys a written name is found under: itself and, for foreign names, the last part."""
+    """The keys a written name is found under: itself and, for foreign names, the joined parts and the last
+    ``·`` part."""
     name = written.strip()
     keys = {name}
     parts = [p for p in FOREIGN_NAME_DOT_RE.split(name) if p]
     if len(parts) > 1:
         keys.add("·".join(parts))
         keys.add(parts[-1])
+    pieces = [p for p in NAME_PART_RE.split(name) if p]
+    if len(pieces) > 1:
+        keys.add("·".join(pieces))
     return keys
 
 
+def latin_key(written: str) -> str:
+    """A romanised name folded for matching: letters only, lower case, without diacritics
+    (``Myint Swe`` and ``MyintSwe`` meet; ``Ngô Xuân Lịch`` meets ``Ngo Xuan Lich``)."""
+    folded = unicodedata.normalize("NFKD", written.replace("Đ", "D").replace("đ", "d"))
+    return "latin:" + "".join(c for c in folded.lower() if "a" <= c <= "z")
+
+
 def _person_index(kb: KnowledgeBase) -> dict[str, list[dict[str, Any]]]:
-    """Name, alias or last ``·`` part → person entries."""
+    """Name, alias, last ``·`` part or romanised (``en``/``vi``) name → person entries."""
     index: dict[str, list[dict[str, Any]]] = {}
     for person in persons(kb):
-        for written in [person["name"], *(person.get("aliases") or [])]:
-            for key in _name_keys(written):
-                bucket = index.setdefault(key, [])
-                if person not in bucket:
-                    bucket.append(person)
+        keys = [k for written in [person["name"], *(person.get("aliases") or [])] for k in _name_keys(written)]
+        keys += [latin_key(person[f]) for f in ("en", "vi") if person.get(f)]
+        for key in keys:
+            bucket = index.setdefault(key, [])
+            if person not in bucket:
+                bucket.append(person)
     return index
 
 
 def persons(kb: KnowledgeBase) -> list[dict[str, Any]]:
     """All validated person entries (raises DataError on a malformed or unknown-role entry)."""
     return kb.derived("officeholders.persons", _validated_persons)
+
+
+def by_id(kb: KnowledgeBase, person_id: str) -> dict[str, Any] | None:
+    """The person entry with this id."""
+    index: dict[str, dict[str, Any]] = kb.derived("officeholders.by_id", lambda k: {p["id"]: p for p in persons(k)})
+    return index.get(person_id)
 
 
 def role_keys(kb: KnowledgeBase) -> set[str]:
@@ -205,13 +228,18 @@ def role_keys(kb: KnowledgeBase) -> set[str]:
 
 
 def lookup(kb: KnowledgeBase, name: str, country: str | None = None) -> list[dict[str, Any]]:
-    """Person entries whose name or alias equals ``name`` (or its last ``·`` part), optionally of one country."""
+    """Person entries whose name or alias equals ``name`` (or its last ``·`` part; a romanised name matches
+    the ``en``/``vi`` names), optionally of one country."""
     index: dict[str, list[dict[str, Any]]] = kb.derived("officeholders.person_index", _person_index)
     found: list[dict[str, Any]] = []
     key = name.strip()
+    if LATIN_RE.search(key):
+        key = latin_key(key)
+        if len(key) < len("latin:") + LATIN_MIN:
+            return []
     candidates = index.get(key)
     if candidates is None:
-        parts = [p for p in FOREIGN_NAME_DOT_RE.split(key) if p]
+        parts = [p for p in NAME_PART_RE.split(key) if p]
         candidates = index.get("·".join(parts), []) if len(parts) > 1 else []
     for person in candidates:
         if country and person["country"] != country:
