@@ -226,13 +226,16 @@ def test_visit_location_is_destination(kb: KnowledgeBase) -> None:
     ("举行越南与欧盟可持续能源转型计划(SETP)第四次指导委员会会议", "越南与欧盟可持续能源转型计划指导委员会会议", 4),
     ("出席2025年第十一届全国对外新闻奖颁奖典礼", "全国对外新闻奖", 11),
     ("第12次东盟国防部长扩大会议", "东盟国防部长扩大会议", 12),
+    ("自越韩第三次国防政策对话举行以来", "越韩国防政策对话", 3),
+    ("王毅欢迎黎怀忠来华通报越南共产党第十四次全国代表大会成果", "越南共产党全国代表大会", 14),
 ])
 def test_mechanisms(kb: KnowledgeBase, text: str, name: str, session: int) -> None:
     found = find_mechanisms(text, kb)
     assert [(m.name, m.session) for m in found] == [(name, session)]
 
 
-@pytest.mark.parametrize("text", ["第二次世界大战结束", "主持召开该委员会2026年第一次会议", "这是他第一次访问越南"])
+@pytest.mark.parametrize("text", ["第二次世界大战结束", "主持召开该委员会2026年第一次会议", "这是他第一次访问越南",
+                                  "越南第十五届国会第九次会议选举他为国家主席"])
 def test_no_mechanism(kb: KnowledgeBase, text: str) -> None:
     assert find_mechanisms(text, kb) == []
 
@@ -315,3 +318,9 @@ def test_visitor_who_meets_is_the_guest(kb: KnowledgeBase) -> None:
     evs, _ = run(kb, "老挝国防部部长占沙蒙·占娘拉上将对越南进行正式访问。越南国家主席梁强会见了占沙蒙·占娘拉。")
     meets = [e for e in evs if e.type == "MEET"]
     assert meets and roles(meets[0]) == {"梁强": "host", "占沙蒙·占娘拉": "guest"}
+
+
+def test_past_series_mention_dates_no_meeting(kb: KnowledgeBase) -> None:
+    # 自…第N次对话召开以来: the series is referred back to; the sentence's exchanges are no session of it
+    events, _ = run(kb, "自越日第五次国防政策对话举行以来，两国青年军官交流活动不断开展。")
+    assert not any(e.mechanism for e in events)

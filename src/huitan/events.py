@@ -242,10 +242,15 @@ def _has_any(text: str, ws: list[str]) -> bool:
 
 
 def _is_backref(text: str, start: int, end: int, typ: str, idx: _Index) -> bool:
-    for n in (1, 2, 3):
-        types = idx.backref.get(text[end:end + n])
-        if types and (None in types or typ in types):
-            return True
+    after = [end]
+    if typ == "CONFERENCE":
+        # 第五次对话召开以来, 会议举行期间: a verb of holding between the noun and the back-reference
+        after += [end + len(w) for w, role in idx.roles if role is None and text.startswith(w, end)][:1]
+    for k in after:
+        for n in (1, 2, 3):
+            types = idx.backref.get(text[k:k + n])
+            if types and (None in types or typ in types):
+                return True
     before = text[max(0, start - 2):start]
     return any(before.endswith(w) for w in idx.before)
 
@@ -659,7 +664,10 @@ def _scan(doc: Document, section: str, actors: DocActors, kb: KnowledgeBase, idx
             conf = _conference(text, lo, hi, nouns, roles, span, idx, state)
             if conf is not None:
                 near = [m for m in mechs if any(lo + m.start <= n < lo + m.end + 2 for n, _ in nouns)]
-                conf_mech = near[0] if near else (mechs[0] if len(mechs) == 1 and not evs else None)
+                lone = mechs[0] if len(mechs) == 1 and not evs else None
+                if lone is not None and _is_backref(text, lo + lone.start, lo + lone.end, "CONFERENCE", idx):
+                    lone = None  # 自第五次对话召开以来…交流活动: the series is a past reference, not this meeting
+                conf_mech = near[0] if near else lone
                 if conf_mech:
                     conf.mechanism = conf_mech.to_dict()
                 evs.append((conf, nouns[0][0]))

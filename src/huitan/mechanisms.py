@@ -109,6 +109,8 @@ def find_mechanisms(text: str, kb: KnowledgeBase, persons: Sequence[tuple[int, i
             continue
         suffix = best.group()
         head = right[:best.start()]
+        if ORDINAL.search(head) or ORDINAL.search(left):
+            continue  # 第十四届国会第六次会议: a term and a sitting, no series of its own
         rep = idx["suffixes"].get(suffix)
         name = left + head + (rep if rep is not None else suffix)
         name = name.strip("“”\"「」")
