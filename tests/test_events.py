@@ -324,3 +324,14 @@ def test_past_series_mention_dates_no_meeting(kb: KnowledgeBase) -> None:
     # 自…第N次对话召开以来: the series is referred back to; the sentence's exchanges are no session of it
     events, _ = run(kb, "自越日第五次国防政策对话举行以来，两国青年军官交流活动不断开展。")
     assert not any(e.mechanism for e in events)
+
+
+def test_planned_meetings_and_thanks_for_a_meeting_are_no_events(kb: KnowledgeBase) -> None:
+    # 将分别拜会…，与…举行会谈: every clause of the sentence is planned
+    events, _ = run(kb, "访越期间，王毅将分别拜会越南国家主席梁强、政府总理范明政，与外交部长裴青山举行会谈。")
+    assert not [e for e in events if e.type in ("MEET", "TALKS")]
+    events, _ = run(kb, "据悉，目前已确定与老挝和柬埔寨国防部长会见。")
+    assert not [e for e in events if e.type == "MEET"]
+    # 感谢…拨冗会见 refers to the meeting being reported
+    events, _ = run(kb, "中国外交部长王毅感谢越南政府总理范明政拨冗会见。")
+    assert not [e for e in events if e.type == "MEET"]
