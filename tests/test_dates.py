@@ -429,6 +429,20 @@ def test_known_session_gives_the_year(kb):
     assert (d.start, d.year_source) == ("2018-03-30", "knowledge")
 
 
+def test_named_session_beats_a_nearby_background_date(kb):
+    a = "十二月一日,两艘护卫舰驶离军港,赴北部湾参加第八次中越联合巡逻。"
+    b = "二〇〇五年十月,两国海军签订了北部湾联合巡逻协议。"
+    doc = make_doc([a, b])
+    (d,) = run(doc, [event_at(doc, a, "EXERCISE")], kb)
+    assert (d.start, d.year_source) == ("2009-12-01", "knowledge")
+
+
+def test_joint_patrol_sessions_are_named_in_their_usual_forms(kb):
+    assert session_mentions(kb, "中越北部湾第32次联合巡逻顺利结束") == [("中越北部湾联合巡逻", 32)]
+    assert session_mentions(kb, "两国舰艇编队开展第34次北部湾联合巡逻") == [("中越北部湾联合巡逻", 34)]
+    assert session_mentions(kb, "海警船开展本年度第二次北部湾联合巡逻") == []  # a coast-guard count, not the navies'
+
+
 def test_session_named_in_the_sentence_dates_a_meeting_and_its_document(kb):
     a = "4月1日下午,外长会见来越出席大湄公河次区域合作第六次领导人会议的外国代表团。"
     b = "当天晚些时候,两国外长举行会谈。"

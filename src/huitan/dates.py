@@ -667,6 +667,13 @@ def _date_one(dd: DocDates, event: Event, w: When, tenures: list[Interval] | Non
     y = _sentence_year(dd, section, s, e, w, kb)
     if y is not None:
         return _value(w, y, "text", [y]), False
+    # a known session named with the event dates it before any nearby date of the document (often background)
+    named = [(series_name(kb, event.mechanism["name"]), int(event.mechanism["session"]))] if (
+        event.mechanism and event.mechanism.get("name") and isinstance(event.mechanism.get("session"), int)) else []
+    named += session_mentions(kb, dd.doc.section_text(section)[s:e])
+    y = _session_year(kb, w, named, allowed)
+    if y is not None:
+        return _value(w, y, "knowledge", [y]), True
     # a year from a dated point must agree with the tenures: background dates are often close in time too
     points = [a for a in doc_anchors if not a.year_only]
     for source, anchors in (("document", points), ("page", page)):
@@ -686,12 +693,6 @@ def _date_one(dd: DocDates, event: Event, w: When, tenures: list[Interval] | Non
     if len(bare) == 1 and allowed.admits(only := bare.pop()) and w.fits_weekday(only):
         return _value(w, only, "document", [only]), False
     allowed = _with_anniversaries(dd, kb, w, allowed)
-    named = [(series_name(kb, event.mechanism["name"]), int(event.mechanism["session"]))] if (
-        event.mechanism and event.mechanism.get("name") and isinstance(event.mechanism.get("session"), int)) else []
-    named += session_mentions(kb, dd.doc.section_text(section)[s:e])
-    y = _session_year(kb, w, named, allowed)
-    if y is not None:
-        return _value(w, y, "knowledge", [y]), True
     if allowed.years:
         cands = sorted(allowed.years)
         return _value(w, cands[0] if len(cands) == 1 else None, "knowledge", cands), False
