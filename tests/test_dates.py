@@ -443,6 +443,15 @@ def test_joint_patrol_sessions_are_named_in_their_usual_forms(kb):
     assert session_mentions(kb, "海警船开展本年度第二次北部湾联合巡逻") == []  # a coast-guard count, not the navies'
 
 
+def test_bare_day_takes_the_month_of_the_named_session(kb):
+    a = "两国海军舰艇编队27日开展第34次北部湾联合巡逻。"
+    b = "两国海军舰艇编队5日开展第34次北部湾联合巡逻。"
+    doc = make_doc([a, b])
+    d, none = run(doc, [event_at(doc, a, "EXERCISE"), event_at(doc, b, "EXERCISE")], kb)
+    assert (d.start, d.year_source, d.text) == ("2023-06-27", "knowledge", "27日")
+    assert none.start is None  # the 5th is no day of that session
+
+
 def test_session_named_in_the_sentence_dates_a_meeting_and_its_document(kb):
     a = "4月1日下午,外长会见来越出席大湄公河次区域合作第六次领导人会议的外国代表团。"
     b = "当天晚些时候,两国外长举行会谈。"

@@ -570,6 +570,8 @@ def _governing(dd: DocDates, event: Event, prior: list[tuple[int, str, When]], k
         chosen = (ranges or cands)[0] if event.type == "VISIT" else (days or cands)[0]
     if chosen is not None:
         w = _resolve(dd, section, chosen, kb)
+        if w is None and chosen.kind in ("day_only", "day_range"):
+            w = _session_month(kb, event, dd.doc.section_text(section)[s:e], chosen)
         if w is not None:
             return w
     own = [x for x in dd.exprs.get(section, []) if s <= x.start < e and x.kind == "year"
@@ -591,6 +593,37 @@ def _governing(dd: DocDates, event: Event, prior: list[tuple[int, str, When]], k
     if section in ("title", "caption"):
         return _lead_date(dd, kb)
     return _preceding(dd, section, s, kb)
+
+
+def _named_sessions(kb: KnowledgeBase, event: Event, sentence: str) -> list[tuple[str, int]]:
+    """Series and session numbers the event names: its mechanism, and any session in its sentence."""
+    mech = event.mechanism or {}
+    named = [(series_name(kb, mech["name"]), int(mech["session"]))] if (
+        mech.get("name") and isinstance(mech.get("session"), int)) else []
+    return named + [x for x in session_mentions(kb, sentence) if x not in named]
+
+
+def _session_month(kb: KnowledgeBase, event: Event, sentence: str, x: DateExpr) -> When | None:
+    """Month of a bare day (``27日``) from the known dates of the session the sentence names: the day must
+    fall within that session's days, and only one month may fit."""
+    idx = sessions(kb)
+    fits: set[int] = set()
+    for key in _named_sessions(kb, event, sentence):
+        entry = idx.by_key.get(key)
+        if not entry or len(entry["start"]) < 10:
+            continue
+        lo = _iso_bound(entry["start"], False)
+        hi = _iso_bound(entry.get("end") or entry["start"], True)
+        d = lo
+        while d <= hi:
+            if d.day == x.day:
+                fits.add(d.month)
+            d += timedelta(days=1)
+    if len(fits) != 1:
+        return None
+    month = fits.pop()
+    end_day = x.end_day if x.kind == "day_range" else None
+    return When(month, x.day, month if end_day else None, end_day, None, None, None, x.part_of_day, x.text)
 
 
 def _copy(w: When) -> When:
@@ -668,10 +701,7 @@ def _date_one(dd: DocDates, event: Event, w: When, tenures: list[Interval] | Non
     if y is not None:
         return _value(w, y, "text", [y]), False
     # a known session named with the event dates it before any nearby date of the document (often background)
-    named = [(series_name(kb, event.mechanism["name"]), int(event.mechanism["session"]))] if (
-        event.mechanism and event.mechanism.get("name") and isinstance(event.mechanism.get("session"), int)) else []
-    named += session_mentions(kb, dd.doc.section_text(section)[s:e])
-    y = _session_year(kb, w, named, allowed)
+    y = _session_year(kb, w, _named_sessions(kb, event, dd.doc.section_text(section)[s:e]), allowed)
     if y is not None:
         return _value(w, y, "knowledge", [y]), True
     # a year from a dated point must agree with the tenures: background dates are often close in time too
