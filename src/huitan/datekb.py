@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from .kb import KnowledgeBase, Schema, check_country, check_date
+from .model import DateValue
 from .textutil import fold
 from .timeexpr import cn_int, lexicon
 
@@ -174,3 +176,37 @@ def anniversary_years(kb: KnowledgeBase, text: str) -> list[tuple[int, bool]]:
 
 
 OCCASION_REACH = 8  # characters around an anniversary in which 值此/之际/今年是 mark it as the present occasion
+
+
+# ---------------------------------------------------------------- neighbouring sessions
+
+
+def _session_bounds(series: list[tuple[int, date, date]], n: int) -> tuple[int | None, int | None]:
+    before = [lo.year for m, lo, _ in series if m < n]
+    after = [hi.year for m, _, hi in series if m > n]
+    return (max(before) if before else None), (min(after) if after else None)
+
+
+def bounded_year(series: list[tuple[int, date, date]], n: int, cands: list[int]) -> int | None:
+    """The one year of session ``n`` that its neighbours in the series (``(n, first day, last day)``) leave."""
+    lo, hi = _session_bounds(series, n)
+    left = [y for y in cands if (lo is None or y >= lo) and (hi is None or y <= hi)]
+    if cands and len(left) == 1:
+        return left[0]
+    if not cands and lo is not None and lo == hi:
+        return lo
+    return None
+
+
+def narrowed_by_sessions(dv: DateValue, series: list[tuple[int, date, date]], n: int) -> DateValue:
+    """``dv`` with its year candidates bounded by the neighbouring sessions of session ``n``."""
+    lo, hi = _session_bounds(series, n)
+    if not dv.year_candidates:
+        if lo is not None and hi is not None and hi - lo <= 5:
+            dv.year_candidates = list(range(lo, hi + 1))
+            dv.year_source = "knowledge"
+        return dv
+    left = [y for y in dv.year_candidates if (lo is None or y >= lo) and (hi is None or y <= hi)]
+    if left:
+        dv.year_candidates = left
+    return dv

@@ -33,6 +33,8 @@ from .datekb import (  # noqa: F401  (re-exported: the knowledge tables dates ar
     ANNIVERSARY_SCHEMA,
     SESSION_SCHEMA,
     anniversary_years,
+    bounded_year,
+    narrowed_by_sessions,
     series_name,
     session_mentions,
     sessions,
@@ -868,37 +870,8 @@ def date_across_documents(events: list[Event], kb: KnowledgeBase) -> None:
         if k in known:
             y = _year_from_anchors(w, [Anchor(*known[k])], SESSION_DAYS, allowed)
         if y is None:
-            y = _bounded_year(by_series.get(k[0], []), k[1], dv.year_candidates)
+            y = bounded_year(by_series.get(k[0], []), k[1], dv.year_candidates)
             if y is None:
-                ev.date = _narrowed(dv, by_series.get(k[0], []), k[1])
+                ev.date = narrowed_by_sessions(dv, by_series.get(k[0], []), k[1])
                 continue
         ev.date = _value(w, y, "knowledge", [y])
-
-
-def _session_bounds(series: list[tuple[int, date, date]], n: int) -> tuple[int | None, int | None]:
-    before = [lo.year for m, lo, _ in series if m < n]
-    after = [hi.year for m, _, hi in series if m > n]
-    return (max(before) if before else None), (min(after) if after else None)
-
-
-def _bounded_year(series: list[tuple[int, date, date]], n: int, cands: list[int]) -> int | None:
-    lo, hi = _session_bounds(series, n)
-    left = [y for y in cands if (lo is None or y >= lo) and (hi is None or y <= hi)]
-    if cands and len(left) == 1:
-        return left[0]
-    if not cands and lo is not None and lo == hi:
-        return lo
-    return None
-
-
-def _narrowed(dv: DateValue, series: list[tuple[int, date, date]], n: int) -> DateValue:
-    lo, hi = _session_bounds(series, n)
-    if not dv.year_candidates:
-        if lo is not None and hi is not None and hi - lo <= 5:
-            dv.year_candidates = list(range(lo, hi + 1))
-            dv.year_source = "knowledge"
-        return dv
-    left = [y for y in dv.year_candidates if (lo is None or y >= lo) and (hi is None or y <= hi)]
-    if left:
-        dv.year_candidates = left
-    return dv
