@@ -335,3 +335,37 @@ def test_planned_meetings_and_thanks_for_a_meeting_are_no_events(kb: KnowledgeBa
     # 感谢…拨冗会见 refers to the meeting being reported
     events, _ = run(kb, "中国外交部长王毅感谢越南政府总理范明政拨冗会见。")
     assert not [e for e in events if e.type == "MEET"]
+
+
+def _messages(events) -> list[tuple[str, str]]:
+    return sorted((next(p.name for p in e.participants if p.role == "sender"),
+                   next((p.name for p in e.participants if p.role == "recipient"), ""))
+                  for e in events if e.type == "MESSAGE")
+
+
+def test_congratulation_roundups(kb: KnowledgeBase) -> None:
+    # the honoree of 就X当选… / 对X被选为…表示祝贺 receives the message
+    events, _ = run(kb, "柬埔寨首相洪玛奈就梁强当选越南国家主席发来贺电。")
+    assert _messages(events) == [("洪玛奈", "梁强")]
+    events, _ = run(kb, "老挝国家主席通伦和柬埔寨首相洪玛奈也发来贺电，对梁强当选越南国家主席表示祝贺。")
+    assert _messages(events) == [("洪玛奈", "梁强"), ("通伦", "梁强")]
+    # persons listed in comma-clauses before the sender
+    events, _ = run(kb, "此外，老挝国家主席通伦，柬埔寨首相洪玛奈和新加坡总理黄循财等也发来贺电，对梁强当选国家主席表示祝贺。")
+    assert _messages(events) == [("洪玛奈", "梁强"), ("通伦", "梁强"), ("黄循财", "梁强")]
+    # a message known only by its content: X在贺电中表示 / X在致给Y的贺电中强调
+    events, _ = run(kb, "值此梁强当选越南国家主席之际，多国领导人发来贺电。\n中国国家主席习近平在贺电中表示，中方高度重视中越关系。")
+    assert _messages(events) == [("习近平", "梁强")]
+    events, _ = run(kb, "老挝国家主席通伦在致给越南国家主席梁强的贺电中强调两国特殊关系。")
+    assert _messages(events) == [("通伦", "梁强")]
+    # 向他致贺电并通电话: the honoree also takes the call
+    events, _ = run(kb, "老挝国家主席通伦就梁强当选越南国家主席向他致贺电并通电话表示祝贺。")
+    calls = [e for e in events if e.type == "CALL"]
+    assert _messages(events) == [("通伦", "梁强")] and calls and set(roles(calls[0])) == {"通伦", "梁强"}
+
+
+def test_condolences_to_a_family_and_by_letter(kb: KnowledgeBase) -> None:
+    # the deceased's family is meant, not the deceased; 唁信 is a condolence too
+    events, _ = run(kb, "获悉越南原国家主席陈德良逝世，老挝国家主席通伦向越南党、国家和陈德良同志家属致唁电。")
+    assert _messages(events) == [("通伦", "")]
+    events, _ = run(kb, "马来西亚总理安瓦尔向越南国家主席梁强致唁信。")
+    assert _messages(events) == [("安瓦尔", "梁强")] and events[0].subtype == "condolence"

@@ -44,7 +44,9 @@ BOOK = re.compile(r"《[^《》]{1,120}》")
 INVITE = re.compile(r"(应|受)([^，,。；;]{1,80}?)(?:的)?(?:邀请|之邀|邀)")
 AMOUNT = re.compile(r"(?:近|约|超过|逾)?[\d.,，]+\s*(?:多)?(?:万|亿|千)?\s*(?:美元|元|人民币|越南盾|欧元|日元|卢布|英镑|澳元)")
 # 值此X当选…之际 / 就X当选…: the occasion names the honoree, not the actors
-FRAME = re.compile(r"值此[^，,。；;]{0,50}?之际|获悉[^，,。；;]{0,60}|就[^，,。；;]{0,40}?(?:当选|就任|连任|荣任)[^，,。；;]{0,20}?(?=向|致|，|,)")
+FRAME = re.compile(r"值此[^，,。；;]{0,50}?之际|获悉[^，,。；;]{0,60}|就[^，,。；;]{0,40}?(?:当选|就任|连任|荣任)[^，,。；;]{0,20}?(?=向|致|发|，|,)")
+# 就/对/值此/祝贺 X 当选…: X is the honoree of a congratulation
+ELECTED = re.compile(r"(?:值此|就|对|祝贺)([^，,。；;]{1,60}?)(?:当选|被选为|被选举为|选举任命为|被任命为|就任|连任|荣任)")
 BASIS = re.compile(r"在[^，,。；;]{0,60}?的基础上")
 ADVERBIAL_END = ("期间", "之际", "时", "之时", "前夕", "过程中")
 COUNTRY_OK = {"TALKS", "EXERCISE", "AID", "CALL", "SIGN"}
@@ -373,6 +375,7 @@ def _participants(pairs: list[tuple[Actor, str]]) -> list[Participant]:
 class _State:
     last_pair: list[Actor] = field(default_factory=list)
     last_conf: tuple[Event, str, int] | None = None
+    honoree: list[Actor] = field(default_factory=list)
 
 
 def _plural_actors(segment: str, idx: _Index, state: _State) -> list[Actor]:
@@ -447,8 +450,10 @@ def _event_from_trigger(text: str, lo: int, hi: int, start: int, end: int, entry
 def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[str, Any], span: _Span,
                  idx: _Index, state: _State) -> tuple[Event, int] | None:
     typ = entry["type"]
-    if entry.get("weak") or _is_backref(text, start, end, typ, idx):
+    if entry.get("weak"):
         return None
+    if _is_backref(text, start, end, typ, idx):
+        return _message_by_content(text, lo, hi, start, end, entry, span, idx, state) if typ == "MESSAGE" else None
     cs, ce = _clause(text, lo, hi, start, end)
     inv = INVITE.search(text, lo, start)
     inv_span = [(inv.start(), inv.end())] if inv and inv.end() <= start else []
@@ -502,6 +507,8 @@ def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[
                     nce = i
                     break
             subj = _pick(span.within(ncs, nce), allow_country)[:1]
+    if typ == "MESSAGE" and subj and subj_lo == cs:
+        subj = _listed_before(text, lo, cs, span) + subj
     pairs: list[tuple[Actor, str]] = [(a, subj_role) for a in subj]
     if typ == "VISIT" and not relative:
         for w in idx.welcome:
@@ -534,6 +541,8 @@ def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[
         pairs += [(a, "host") for a in inviters]
     elif obj_role and not relative:
         obj = _side(text, obj_lo, obj_hi, span, idx, state, allow_country and typ != "TALKS", inv_any + frames)
+        if typ == "MESSAGE":
+            obj = [a for a in obj if not _kin(text, a.end)]
         pairs += [(a, obj_role) for a in obj if a.name not in {s.name for s in subj}]
     elif subj_role == "party" and not relative:
         bing = max(text.rfind(w, cs, start) for w in ("并与", "并同", "还与", "还同", "也与", "也同"))
@@ -545,6 +554,12 @@ def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[
         k = text.find("与", end, ce)
         if k >= 0 and k - end <= 2:
             pairs += [(a, "party") for a in _pick(span.within(k + 1, ce), allow_country)]
+    if (typ == "MESSAGE" and subj_role == "sender" and pairs and not any(r == obj_role for _, r in pairs)) or \
+            (typ == "CALL" and len(pairs) == 1):
+        # 就X当选…发来贺电 / 向他致贺电并通电话: the honoree receives the message, takes the call
+        senders = {a.name for a, _ in pairs}
+        role = "recipient" if typ == "MESSAGE" else "party"
+        pairs += [(a, role) for a in _honorees(text, lo, hi, span) if a.name not in senders]
     parts = _participants(pairs)
     if typ == "VISIT" and parts and not any(p.kind == "person" and p.role == "visitor" for p in parts) \
             and (_has_any(text[cs:ce], idx.naval) or any(_has_any(p.name, idx.naval) for p in parts)):
@@ -567,6 +582,60 @@ def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[
         am = AMOUNT.search(text, cs, ce)
         ev.amount = am.group().strip() if am else None
     ev.location = _location(text, lo, hi, start, span, typ, entry, cs, idx.visit_places)
+    return ev, start
+
+
+def _listed_before(text: str, lo: int, cs: int, span: _Span) -> list[Actor]:
+    """``A、B，C，D和E等也发来贺电``: earlier comma-clauses holding nothing but listed persons."""
+    out: list[Actor] = []
+    while cs > lo and text[cs - 1] in "，,":
+        j = cs - 2
+        while j >= lo and text[j] not in CLAUSE_SEP:
+            j -= 1
+        people = [a for a in span.within(j + 1, cs - 1) if a.kind == "person"]
+        if not people or re.sub(r"[□、和及与\s]", "", _masked(text, j + 1, cs - 1, span)):
+            break
+        out = people + out
+        cs = j + 1
+    return out
+
+
+def _honorees(text: str, lo: int, hi: int, span: _Span) -> list[Actor]:
+    """The persons a congratulation of the sentence [lo, hi) is about (``就X当选…``, ``对X被选为…表示祝贺``)."""
+    out: list[Actor] = []
+    for m in ELECTED.finditer(text, lo, hi):
+        out += [a for a in span.within(m.start(1), m.end(1)) if a.kind == "person" and not _kin(text, a.end)]
+    return out
+
+
+def _kin(text: str, end: int) -> bool:
+    """``黎德英同志家属``: the person's family is meant, not the person."""
+    tail = text[end:end + 6].lstrip("同志先生女士")
+    return tail.startswith(("家属", "亲属", "家人", "遗属", "遗孀"))
+
+
+def _message_by_content(text: str, lo: int, hi: int, start: int, end: int, entry: dict[str, Any], span: _Span,
+                        idx: _Index, state: _State) -> tuple[Event, int] | None:
+    """``X在贺电中表示…`` / ``X在致给Y的贺电中强调…``: a message known by its content, or None.
+
+    The sender is the clause's subject before 在; the recipient is named after 致
+    (``致给Y的``), else the honoree of the congratulation the document is about.
+    """
+    if text[end:end + 1] != "中":
+        return None
+    cs, _ = _clause(text, lo, hi, start, end)
+    k = text.rfind("在", cs, start)
+    if k < 0 or span.covering(k) is not None:
+        return None
+    senders = [a for a in span.within(cs, k) if a.kind == "person"][-1:]
+    if not senders:
+        return None
+    zhi = text.find("致", k, start)
+    recipients = [a for a in span.within(zhi, start) if a.kind == "person"] if zhi >= 0 else []
+    if not recipients and entry.get("subtype") == "congratulation":
+        recipients = [a for a in state.honoree if a.name != senders[0].name]
+    ev = Event(type="MESSAGE", participants=_participants([(senders[0], "sender")] + [(a, "recipient") for a in recipients]),
+               subtype=entry.get("subtype"))
     return ev, start
 
 
@@ -633,6 +702,7 @@ def _scan(doc: Document, section: str, actors: DocActors, kb: KnowledgeBase, idx
     for si in sorted(by_sent):
         lo, hi = sents[si]
         sentence = text[lo:hi]
+        state.honoree = _honorees(text, lo, hi, span) or state.honoree
         mechs = find_mechanisms(sentence, kb, [(a.start - lo, a.end - lo) for a in span.within(lo, hi)
                                               if a.kind == "person"])
         evs: list[tuple[Event, int]] = []
@@ -736,7 +806,8 @@ def _absorb(into: _Found, other: _Found) -> None:
     e.location = e.location or o.location
     e.document = e.document or o.document
     e.amount = e.amount or o.amount
-    e.subtype = e.subtype or o.subtype
+    if e.subtype in (None, "other") and o.subtype:
+        e.subtype = o.subtype  # 致电致信 then 致唁电: the specific kind wins
     e.sources.extend(o.sources)
     into.names = frozenset(p.name for p in e.participants)
 
