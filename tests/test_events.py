@@ -369,3 +369,18 @@ def test_condolences_to_a_family_and_by_letter(kb: KnowledgeBase) -> None:
     assert _messages(events) == [("通伦", "")]
     events, _ = run(kb, "马来西亚总理安瓦尔向越南国家主席梁强致唁信。")
     assert _messages(events) == [("安瓦尔", "梁强")] and events[0].subtype == "condolence"
+
+
+def test_backref_word_starting_a_name_is_no_backref(kb: KnowledgeBase) -> None:
+    # 拜访中国…: 中 begins the host's title, it does not make 拜访 a back-reference (…会谈中)
+    events, _ = run(kb, "越南驻华大使范青平在北京拜访中国国防部长董军。")
+    meets = [e for e in events if e.type == "MEET"]
+    assert meets and roles(meets[0]) == {"范青平": "guest", "董军": "host"}
+
+
+def test_subject_before_a_comma_and_a_time(kb: KnowledgeBase) -> None:
+    # X，星期二分别同A和B会面: X is the subject, one meeting with each
+    events, _ = run(kb, "正在河内访问的新加坡国防部长黄永宏，星期三分别同越南政府总理范明政和越南国防部部长潘文江会面。")
+    meets = sorted(sorted(roles(e).items()) for e in events if e.type == "MEET")
+    assert meets == sorted([sorted({"黄永宏": "guest", "范明政": "host"}.items()),
+                            sorted({"黄永宏": "guest", "潘文江": "host"}.items())])

@@ -243,12 +243,18 @@ def _has_any(text: str, ws: list[str]) -> bool:
     return any(w in text for w in ws)
 
 
-def _is_backref(text: str, start: int, end: int, typ: str, idx: _Index) -> bool:
+def _is_backref(text: str, start: int, end: int, typ: str, idx: _Index, span: _Span | None = None) -> bool:
+    """The trigger refers back to an event already told (``会谈中``, ``此次访问``), not to a new one.
+
+    A back-reference word that starts an actor mention (``拜访中国国防部长``) is none.
+    """
     after = [end]
     if typ == "CONFERENCE":
         # 第五次对话召开以来, 会议举行期间: a verb of holding between the noun and the back-reference
         after += [end + len(w) for w, role in idx.roles if role is None and text.startswith(w, end)][:1]
     for k in after:
+        if span is not None and span.covering(k) is not None:
+            continue
         for n in (1, 2, 3):
             types = idx.backref.get(text[k:k + n])
             if types and (None in types or typ in types):
@@ -437,6 +443,9 @@ def _event_from_trigger(text: str, lo: int, hi: int, start: int, end: int, entry
     if split_role is None:
         return [got]
     people = [p for p in ev.participants if p.role == split_role and p.kind == "person"]
+    if ev.type == "MEET" and len(people) < 2:
+        split_role = "host"  # 到访的X分别同A和B会面: X is the guest of each
+        people = [p for p in ev.participants if p.role == split_role and p.kind == "person"]
     if len(people) < 2 or (ev.type == "MEET" and "分别" not in text[cs:ce]):
         return [got]
     out = []
@@ -452,7 +461,7 @@ def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[
     typ = entry["type"]
     if entry.get("weak"):
         return None
-    if _is_backref(text, start, end, typ, idx):
+    if _is_backref(text, start, end, typ, idx, span):
         return _message_by_content(text, lo, hi, start, end, entry, span, idx, state) if typ == "MESSAGE" else None
     cs, ce = _clause(text, lo, hi, start, end)
     inv = INVITE.search(text, lo, start)
@@ -467,6 +476,11 @@ def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[
     if cs > lo and _has_any(_masked(text, lo, cs, span), idx.sentence_future):
         return None
     allow_country = typ in COUNTRY_OK
+    if typ in ("MEET", "TALKS", "CALL") and cs > lo and text[cs - 1] in "，,":
+        first = span.within(cs, start)[:1]
+        if first and text[cs:first[0].start].rstrip().endswith(("同", "与", "跟")):
+            # X，星期二分别同A和B会面: the subject stands before the comma
+            cs = _prev_clause_start(text, lo, cs)
     subj_role, obj_role = entry["subject_role"], entry.get("object_role")
     frames = [(m.start(), m.end()) for m in FRAME.finditer(text, lo, hi)]
     if any(a <= start < b for a, b in frames) or BASIS.search(text, cs, ce):
@@ -710,7 +724,7 @@ def _scan(doc: Document, section: str, actors: DocActors, kb: KnowledgeBase, idx
         roles: list[tuple[int, int, str | None]] = []
         for s, e, entry in by_sent[si]:
             if entry["kind"] == "conference":
-                if not _is_backref(text, s, e, "CONFERENCE", idx):
+                if not _is_backref(text, s, e, "CONFERENCE", idx, span):
                     nouns.append((s, e))
                 continue
             if entry["kind"] == "role":
