@@ -7,6 +7,7 @@ session matters); the sample pages are read from ../shared only in the last test
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -151,6 +152,12 @@ def test_dateline_stamp_weekday(kb):
     assert (s.kind, s.year, s.is_event_date) == ("stamp", 2025, False)
     assert {(s.month, s.day), (s.end_month, s.end_day)} == {(3, 5), (5, 3)}
     assert one("11月13日(星期四)上午,双方会谈。", kb).weekday == 3
+
+
+def test_weekday_before_a_bracketed_date(kb):
+    assert one("防长星期二(7月22日)在河内同越南总理会面。", kb).weekday == 1
+    assert one("防长星期五（3月7日）抵达。", kb).weekday == 4
+    assert one("星期二,防长7月22日抵达。", kb).weekday is None  # not the date's own weekday
 
 
 def test_relative_year_month(kb):
@@ -411,6 +418,30 @@ def test_romanised_alias_links_the_tenure(kb):
     ev = event_at(doc, s, "VISIT")
     date_events(doc, actors, [ev], [doc], kb)
     assert (ev.date.start, ev.date.year_source) == ("2016-06-05", "knowledge")
+
+
+def test_office_still_held_and_a_weekday_give_the_year(kb, monkeypatch):
+    known_persons(kb, "陈振声")
+    monkeypatch.setattr(dates, "_today", lambda: date(2026, 3, 1))
+    a = "新加坡国防部长陈振声星期二(7月22日)在河内同越南总理会面。"
+    b = "同日,陈振声还会见了越南国防部长。"
+    doc = make_doc([a, b])
+    persons = [Person("陈振声", "SGP", positions=["国防部长"])]
+    d, same = run(doc, [event_at(doc, a, "MEET"), event_at(doc, b, "MEET")], kb, persons=persons)
+    assert (d.start, d.year_source, d.year_candidates) == ("2025-07-22", "knowledge", [2025])
+    assert same.start == "2025-07-22"
+
+
+def test_office_still_held_without_weekday_leaves_candidates(kb, monkeypatch):
+    known_persons(kb, "陈振声")
+    monkeypatch.setattr(dates, "_today", lambda: date(2026, 3, 1))
+    a = "新加坡国防部长陈振声7月22日在河内同越南总理会面。"
+    doc = make_doc([a])
+    (d,) = run(doc, [event_at(doc, a, "MEET")], kb, persons=[Person("陈振声", "SGP", positions=["国防部长"])])
+    assert (d.start, d.year_candidates) == ("--07-22", [2025, 2026])
+    monkeypatch.setattr(dates, "_today", lambda: date(2040, 3, 1))  # long in office: only a lower bound
+    (d,) = run(doc, [event_at(doc, a, "MEET")], kb, persons=[Person("陈振声", "SGP", positions=["国防部长"])])
+    assert (d.start, d.year_candidates) == ("--07-22", [])
 
 
 def test_former_office_is_not_a_tenure(kb):

@@ -53,6 +53,8 @@ except ImportError:  # pragma: no cover - depends on the checkout
 ANCHOR_DAYS = 60  # how close in time an anchor date must be to lend its year
 PUBLISHED_DAYS = 120  # an event is reported within this many days of publication
 SESSION_DAYS = 60  # an event within this many days of a known session takes its year
+OPEN_TENURE_AHEAD = 365  # days past today an office still held may date a planned event
+OPEN_TENURE_YEARS = 3  # at most this many years from an office still held make a candidate list
 LEAP = 2000  # month-day arithmetic when the year is unknown (allows 29 February)
 
 
@@ -403,17 +405,28 @@ def _tenures(kb: KnowledgeBase, persons: list[Person]) -> list[Interval] | None:
     return total
 
 
-def _knowledge(total: list[Interval] | None, w: When) -> Knowledge:
+def _knowledge(total: list[Interval] | None, w: When, *, to_today: bool = True) -> Knowledge:
     """Years in which the tenures ``total`` cover the event's day."""
     if not total or w.month is None:
         return Knowledge()
     lower = min(lo.year for lo, _ in total)
     his = [hi for _, hi in total]
     if any(h is None for h in his):
+        # still in office: the tenure runs to today (with room for plans reported ahead); a short run of years
+        # is a candidate list, a long one only a lower bound
+        horizon = _today() + timedelta(days=OPEN_TENURE_AHEAD)
+        closed = [(lo, hi or horizon) for lo, hi in total]
+        years = {y for y in range(lower, horizon.year + 1) if _inside(w, y, closed)}
+        if to_today and 0 < len(years) <= OPEN_TENURE_YEARS:
+            return Knowledge(years=years)
         ok = [y for y in range(lower, lower + 3) if _inside(w, y, total)]
         return Knowledge(lower=ok[0] if ok else lower)
     upper = max(h.year for h in his if h is not None)
     return Knowledge(years={y for y in range(lower, upper + 1) if _inside(w, y, total)})
+
+
+def _today() -> date:
+    return date.today()
 
 
 def _inside(w: When, y: int, total: list[Interval]) -> bool:
@@ -475,7 +488,8 @@ def _resolve(dd: DocDates, section: str, e: DateExpr, kb: KnowledgeBase, depth: 
             return None
         d = date(base.year or LEAP, base.month, base.day) + timedelta(days=shift)
         year = d.year if base.year else None
-        return When(d.month, d.day, None, None, year, None, None, e.part_of_day, e.text)
+        weekday = (base.weekday + shift) % 7 if base.weekday is not None else None
+        return When(d.month, d.day, None, None, year, None, None, e.part_of_day, e.text, weekday=weekday)
     return None
 
 
@@ -694,7 +708,7 @@ def _date_one(dd: DocDates, event: Event, w: When, tenures: list[Interval] | Non
     if w.rel_year is not None:  # 今年/去年: the writing year, which other dates in the text do not give
         if pub is not None:
             return _value(w, pub.year + w.rel_year, "published", [pub.year + w.rel_year]), False
-        cands = sorted(_knowledge(tenures, w).years or [])
+        cands = sorted(_knowledge(tenures, w, to_today=False).years or [])
         return _value(w, cands[0] if len(cands) == 1 else None, "knowledge" if cands else "none", cands), False
     doc_anchors = _anchors(dd, kb, years=True)
     lower, upper = _anchor_bounds(doc_anchors)

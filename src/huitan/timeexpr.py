@@ -266,7 +266,7 @@ def _make(kind: str, m: re.Match[str], text: str, lex: Lexicon) -> DateExpr:
     if kind == "stamp":
         _stamp_span(e, m.group())
     if kind in ("day", "range", "dateline"):
-        e.weekday = _weekday(text, m.end(), lex)
+        e.weekday = _weekday(text, m.start(), m.end(), lex)
     return e
 
 
@@ -279,11 +279,15 @@ def _stamp_span(e: DateExpr, written: str) -> None:
         (e.month, e.day), (e.end_month, e.end_day) = sorted([(e.month, e.day), (e.day, e.month)])
 
 
-def _weekday(text: str, end: int, lex: Lexicon) -> int | None:
+def _weekday(text: str, start: int, end: int, lex: Lexicon) -> int | None:
+    """The weekday written right after the date (``7月22日（星期二）``) or right before a bracketed date
+    (``星期二（7月22日）``)."""
     after = text[end:end + WEEKDAY_WINDOW]
+    bracketed = start > 0 and text[start - 1] in "(（" and text[end:end + 1] in ")）"
+    before = text[max(0, start - WEEKDAY_WINDOW):start - 1].rstrip() if bracketed else ""
     for w in lex.of("weekday"):
         i = after.find(w)
-        if 0 <= i <= 1:
+        if 0 <= i <= 1 or (before and before.endswith(w)):
             return int(lex.values[("weekday", w)])
     return None
 
