@@ -384,3 +384,13 @@ def test_subject_before_a_comma_and_a_time(kb: KnowledgeBase) -> None:
     meets = sorted(sorted(roles(e).items()) for e in events if e.type == "MEET")
     assert meets == sorted([sorted({"黄永宏": "guest", "范明政": "host"}.items()),
                             sorted({"黄永宏": "guest", "潘文江": "host"}.items())])
+
+
+def test_one_visit_however_many_hosts_are_named(kb: KnowledgeBase) -> None:
+    events, _ = run(kb, "应日本防卫大臣中谷元邀请，越南国防部部长潘文江对日本进行正式访问。"
+                        "日本首相石破茂欢迎潘文江对日本进行访问。")
+    visits = [e for e in events if e.type == "VISIT"]
+    assert len(visits) == 1 and roles(visits[0])["潘文江"] == "visitor"
+    # two visitors' visits stay apart
+    events, _ = run(kb, "越南国家主席梁强对日本进行国事访问。老挝国家主席通伦对日本进行国事访问。")
+    assert len([e for e in events if e.type == "VISIT"]) == 2

@@ -779,6 +779,8 @@ def _compatible(a: _Found, b: _Found) -> bool:
         return False
     if ea.document and eb.document and ea.document != eb.document:
         return False
+    if ea.type == "VISIT" and _visitors(ea) & _visitors(eb) and _same_place(ea, eb):
+        return True  # 应X邀请对日本进行访问的A … Y欢迎A访日: one visit, however many hosts are named
     if a.names <= b.names or b.names <= a.names:
         if not a.names and not b.names and not (ma or mb):
             return a.section == b.section and abs(a.sent - b.sent) <= 2
@@ -789,6 +791,16 @@ def _compatible(a: _Found, b: _Found) -> bool:
     if ea.type in ("TALKS", "MEET", "CALL") and near and min(len(a.names), len(b.names)) == 1:
         return True
     return ea.type == "CONFERENCE" and near
+
+
+def _visitors(ev: Event) -> set[str]:
+    return {p.name for p in ev.participants if p.role == "visitor" and p.kind == "person"}
+
+
+def _same_place(a: Event, b: Event) -> bool:
+    """No two different destination countries are written for the two visits."""
+    ca, cb = (a.location or {}).get("country"), (b.location or {}).get("country")
+    return ca is None or cb is None or ca == cb
 
 
 def _orgs_within(a: Event, b: Event) -> bool:
