@@ -181,7 +181,11 @@ def _dot_runs(text: str) -> list[tuple[int, int]]:
 def _dot_names(text: str, lex: Lexicon, ti: TokenIndex, a: int, b: int) -> list[tuple[int, int]]:
     """Foreign ``·`` names in the run ``[a, b)``: split at title, rank and boundary words."""
     cuts = [a]
+    # a regnal number before a name dot belongs to the name (阿卜杜拉二世·伊本·侯赛因), not a numeral word
+    regnal = [(m.start(), m.end()) for m in REGNAL_RE.finditer(text, a, b) if text[m.end():m.end() + 1] in DOTS]
     for t in ti.within(a, b):
+        if any(s <= t.start < e for s, e in regnal):
+            continue
         if t.kind in INNER_KINDS or t.kind in ("country", "modifier", "place", "org"):
             cuts += [t.start, t.end]
     cuts.append(b)
@@ -191,11 +195,20 @@ def _dot_names(text: str, lex: Lexicon, ti: TokenIndex, a: int, b: int) -> list[
         dots = [i for i, c in enumerate(piece) if c in NAME_SEPS]
         if not any(c in DOTS for c in piece) or dots[0] == 0 or dots[-1] >= len(piece) - 1 or not CJK_RE.match(piece[-1]):
             continue
-        if dots[0] > 4 and not all(c in lex.translit for c in piece[: dots[0]]):
+        first = piece[: dots[0]]
+        regnal = REGNAL_RE.search(first)
+        bare = first[: regnal.start()] if regnal and regnal.end() == len(first) else first  # 阿卜杜拉二世·…
+        if dots[0] > 4 and not all(c in lex.translit for c in bare):
             # a long first part with words that are not transliterations: keep its last word
-            words = rjieba.cut(piece[: dots[0]])
+            words = rjieba.cut(first)
             keep = words[-1] if len(words[-1]) >= 2 else "".join(words[-2:])
             x += dots[0] - len(keep)
+        last = piece[dots[-1] + 1:]
+        if len(last) > 4 and not all(c in lex.translit for c in last):
+            # a long last part running into the sentence (…勒德里昂检阅仪仗队): cut after its transliteration
+            k = next(i for i, c in enumerate(last) if c not in lex.translit)
+            if k >= 2 and len(last) - k >= 2:
+                y -= len(last) - k
         out.append((x, y))
     return out
 
