@@ -227,6 +227,7 @@ def test_visit_location_is_destination(kb: KnowledgeBase) -> None:
     ("出席2025年第十一届全国对外新闻奖颁奖典礼", "全国对外新闻奖", 11),
     ("第12次东盟国防部长扩大会议", "东盟国防部长扩大会议", 12),
     ("自越韩第三次国防政策对话举行以来", "越韩国防政策对话", 3),
+    ("出席第五届东盟国防部部长扩大会议", "东盟国防部长扩大会议", 5),
     ("王毅欢迎黎怀忠来华通报越南共产党第十四次全国代表大会成果", "越南共产党全国代表大会", 14),
 ])
 def test_mechanisms(kb: KnowledgeBase, text: str, name: str, session: int) -> None:
@@ -394,3 +395,11 @@ def test_one_visit_however_many_hosts_are_named(kb: KnowledgeBase) -> None:
     # two visitors' visits stay apart
     events, _ = run(kb, "越南国家主席梁强对日本进行国事访问。老挝国家主席通伦对日本进行国事访问。")
     assert len([e for e in events if e.type == "VISIT"]) == 2
+
+
+def test_one_session_named_short_and_long(kb: KnowledgeBase) -> None:
+    # X举行首届Y (the name cut at 举行) and 首届XY in the next sentence are one meeting, under the full name
+    events, _ = run(kb, "越南与老挝举行首届边境国防友好交流活动。\n"
+                        "12月1日，首届越南—老挝边境国防友好交流活动在越南奠边省举行。")
+    confs = [e for e in events if e.type == "CONFERENCE"]
+    assert len(confs) == 1 and confs[0].mechanism == {"name": "越南—老挝边境国防友好交流", "session": 1}

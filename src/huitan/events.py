@@ -775,7 +775,7 @@ def _compatible(a: _Found, b: _Found) -> bool:
     if ea.type != eb.type:
         return False
     ma, mb = ea.mechanism, eb.mechanism
-    if ma and mb and (ma["name"], ma["session"]) != (mb["name"], mb["session"]):
+    if ma and mb and (ma["session"] != mb["session"] or not _same_series(ma["name"], mb["name"])):
         return False
     if ea.document and eb.document and ea.document != eb.document:
         return False
@@ -791,6 +791,11 @@ def _compatible(a: _Found, b: _Found) -> bool:
     if ea.type in ("TALKS", "MEET", "CALL") and near and min(len(a.names), len(b.names)) == 1:
         return True
     return ea.type == "CONFERENCE" and near
+
+
+def _same_series(a: str, b: str) -> bool:
+    """``边境国防友好交流`` and ``越南—老挝—柬埔寨边境国防友好交流``: one name ends the other."""
+    return a.endswith(b) or b.endswith(a)
 
 
 def _visitors(ev: Event) -> set[str]:
@@ -828,6 +833,8 @@ def _absorb(into: _Found, other: _Found) -> None:
             q.role = p.role
         if q is not None and q.country is None:
             q.country = p.country
+    if e.mechanism and o.mechanism and len(o.mechanism["name"]) > len(e.mechanism["name"]):
+        e.mechanism = o.mechanism  # X举行首届Y / 首届XY: the full name
     e.mechanism = e.mechanism or o.mechanism
     e.location = e.location or o.location
     e.document = e.document or o.document

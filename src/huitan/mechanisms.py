@@ -47,6 +47,7 @@ def _index(kb: KnowledgeBase) -> dict[str, Any]:
     suffixes = {r["word"]: r.get("replace") for r in rows if r["kind"] == "mech_suffix"}
     stops = sorted((r["word"] for r in rows if r["kind"] == "mech_stop"), key=len, reverse=True)
     return {
+        "variants": [(r["word"], r.get("replace", "")) for r in rows if r["kind"] == "mech_variant"],
         "suffixes": suffixes,
         "stop_re": re.compile("|".join(re.escape(s) for s in stops)),
     }
@@ -114,6 +115,8 @@ def find_mechanisms(text: str, kb: KnowledgeBase, persons: Sequence[tuple[int, i
         rep = idx["suffixes"].get(suffix)
         name = left + head + (rep if rep is not None else suffix)
         name = name.strip("“”\"「」")
+        for word, rep in idx["variants"]:
+            name = name.replace(word, rep)  # 国防部部长会议 = 国防部长会议
         if name.count("「") != name.count("」"):
             name = name.replace("「", "").replace("」", "")
         if len(name) <= len(rep or suffix) or len(left + head) < 2:
