@@ -51,6 +51,8 @@ CHAIN_STOP_KINDS = frozenset({"boundary", "rank", "honorific", "person", "backre
 INNER_CONJ = frozenset({"与", "和"})
 BYLINE_RE = re.compile(rf"记者\s?([{CJK}]{{2,3}})\s?(?:摄|[）)])")
 OUTLET_BEFORE_RE = re.compile(rf"[{CJK}]{{1,6}}$")
+# a delegation led by a person: the lead cue, then the delegation's name within one clause
+DELEGATION_RE = re.compile(rf"[{CJK}]{{2,40}}?代表团")
 
 
 @dataclass
@@ -483,8 +485,17 @@ def _home_country(doc: Document, kb: KnowledgeBase, lex: Lexicon, toks: list[Tok
     return max(counts, key=lambda c: counts[c]) if counts else None
 
 
+def _led_country(ti: TokenIndex, text: str, a: int) -> str | None:
+    """Country of the delegation a lead cue at ``a`` introduces (``为首的美国国防政策对话代表团``)."""
+    m = DELEGATION_RE.match(text, a)
+    if m is None:
+        return None
+    first = next((t for t in ti.within(a, m.end()) if t.kind == "country" and t.country), None)
+    return first.country if first is not None else None
+
+
 def _fill_countries(lex: Lexicon, persons: list[Person], spans: list[tuple[str, Span]], owner: list[int],
-                    texts: dict[str, str], mentions: list[Mention]) -> None:
+                    texts: dict[str, str], mentions: list[Mention], tis: dict[str, TokenIndex]) -> None:
     """Countries from led delegations and from a coordinated neighbour (``A国X和Y``)."""
     orgs_by_section: dict[str, list[Mention]] = {}
     for m in mentions:
@@ -495,12 +506,18 @@ def _fill_countries(lex: Lexicon, persons: list[Person], spans: list[tuple[str, 
         if p.country:
             continue
         text = texts[section]
-        tail = text[s.end:s.end + 4]
+        end = s.end
+        hon = tis[section].by_start.get(end)
+        if hon is not None and hon.kind == "honorific":  # 茜怀特女士为首的…
+            end = hon.end
+        tail = text[end:end + 4]
         if tail.startswith(lex.lead_cues):
             for o in orgs_by_section.get(section, []):
-                if s.end < o.end <= s.end + 40 and o.name.endswith("代表团"):
+                if end < o.end <= end + 40 and o.name.endswith("代表团"):
                     p.country = o.country
                     break
+            else:
+                p.country = _led_country(tis[section], text, end)
     prev: tuple[str, Span, int] | None = None
     for (section, s), i in zip(spans, owner, strict=True):
         p = persons[i]
@@ -615,7 +632,7 @@ def extract_actors(doc: Document, kb: KnowledgeBase) -> DocActors:
     for sec, text in texts.items():
         other.extend(coref.orgs_and_places(text, sec, lex, tis[sec], {s.start: s.end for x, s in spans if x == sec}))
     home = _home_country(doc, kb, lex, [tis["title"], *(ti for sec, ti in tis.items() if sec != "title")])
-    _fill_countries(lex, persons, spans, owner, texts, other)
+    _fill_countries(lex, persons, spans, owner, texts, other, tis)
     _link_kb(kb, persons)
     _latin_country(lex, persons)
     _home_fallback(persons, home, list(tis.values()))
