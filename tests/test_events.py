@@ -403,3 +403,16 @@ def test_one_session_named_short_and_long(kb: KnowledgeBase) -> None:
                         "12月1日，首届越南—老挝边境国防友好交流活动在越南奠边省举行。")
     confs = [e for e in events if e.type == "CONFERENCE"]
     assert len(confs) == 1 and confs[0].mechanism == {"name": "越南—老挝边境国防友好交流", "session": 1}
+
+
+def test_heads_of_two_delegations_chair_a_dialogue(kb: KnowledgeBase) -> None:
+    events, _ = run(kb, "5月8日，由越南国防部副部长黄春战上将为首的越南代表团与由老挝国防部副部长翁坎中将为首的老挝代表团"
+                        "进行第五次越老国防政策对话。")
+    confs = [e for e in events if e.type == "CONFERENCE"]
+    assert confs and roles(confs[0]) == {"黄春战": "chair", "翁坎": "chair"}
+    assert confs[0].mechanism == {"name": "越老国防政策对话", "session": 5}
+    # the heads named in the next sentence
+    events, _ = run(kb, "5月8日，第五次越老国防政策对话在万象举行。越南代表团由越南国防部副部长黄春战上将为团长，"
+                        "老挝代表团由老挝国防部副部长翁坎中将为团长。")
+    confs = [e for e in events if e.type == "CONFERENCE"]
+    assert confs and roles(confs[0]) == {"黄春战": "chair", "翁坎": "chair"}

@@ -47,6 +47,8 @@ AMOUNT = re.compile(r"(?:近|约|超过|逾)?[\d.,，]+\s*(?:多)?(?:万|亿|千
 FRAME = re.compile(r"值此[^，,。；;]{0,50}?之际|获悉[^，,。；;]{0,60}|就[^，,。；;]{0,40}?(?:当选|就任|连任|荣任)[^，,。；;]{0,20}?(?=向|致|发|，|,)")
 # 就/对/值此/祝贺 X 当选…: X is the honoree of a congratulation
 ELECTED = re.compile(r"(?:值此|就|对|祝贺)([^，,。；;]{1,60}?)(?:当选|被选为|被选举为|选举任命为|被任命为|就任|连任|荣任)")
+# 由X为首的代表团 / 以X为团长的代表团 / 代表团由X为团长: the head of a delegation
+HEADED = re.compile(r"(?:由|以)([^，,。；;]{1,60}?)为(?:首|团长)")
 BASIS = re.compile(r"在[^，,。；;]{0,60}?的基础上")
 ADVERBIAL_END = ("期间", "之际", "时", "之时", "前夕", "过程中")
 COUNTRY_OK = {"TALKS", "EXERCISE", "AID", "CALL", "SIGN"}
@@ -653,6 +655,19 @@ def _message_by_content(text: str, lo: int, hi: int, start: int, end: int, entry
     return ev, start
 
 
+def _delegation_heads(text: str, lo: int, hi: int, span: _Span) -> list[Actor]:
+    """The heads of two delegations of different countries (``由X为首的越南代表团与由Y为首的…``), or none.
+
+    Two delegations meeting for a dialogue are led by its co-chairs.
+    """
+    heads: list[Actor] = []
+    for m in HEADED.finditer(text, lo, hi):
+        heads += [a for a in span.within(m.start(1), m.end(1)) if a.kind == "person"][-1:]
+    if len(heads) == 2 and heads[0].country and heads[1].country and heads[0].country != heads[1].country:
+        return heads
+    return []
+
+
 def _conference(text: str, lo: int, hi: int, nouns: list[tuple[int, int]], roles: list[tuple[int, int, str | None]],
                 span: _Span, idx: _Index, state: _State, anywhere: bool = False) -> Event | None:
     """One CONFERENCE event for the sentence from its verbs of holding or attending, or None.
@@ -682,6 +697,8 @@ def _conference(text: str, lo: int, hi: int, nouns: list[tuple[int, int]], roles
             parts += [(x, role) for x in got]
     if not held:
         return None
+    if not parts:
+        parts = [(a, "chair") for a in _delegation_heads(text, lo, hi, span)]
     parts.sort(key=lambda t: ROLE_RANK.get(t[1], 3))
     ev = Event(type="CONFERENCE", participants=_participants(parts))
     ev.location = _location(text, lo, hi, nouns[0][0], span, "CONFERENCE", None, lo, idx.visit_places)
@@ -713,6 +730,9 @@ def _scan(doc: Document, section: str, actors: DocActors, kb: KnowledgeBase, idx
         si = bisect.bisect_right(sent_starts, s) - 1
         if si >= 0:
             by_sent.setdefault(si, []).append((s, e, idx.entries[pat]))
+    for si, (a, b) in enumerate(sents):
+        if si not in by_sent and by_sent and HEADED.search(text, a, b):
+            by_sent[si] = []  # 代表团由X为团长: may name the co-chairs of the dialogue before
     for si in sorted(by_sent):
         lo, hi = sents[si]
         sentence = text[lo:hi]
@@ -737,6 +757,10 @@ def _scan(doc: Document, section: str, actors: DocActors, kb: KnowledgeBase, idx
                 if len(people) >= 2:
                     state.last_pair = [Actor("person", p.name, p.country, p.entity, 0, 0) for p in people]
         conf_mech: Mechanism | None = None
+        if not nouns and state.last_conf is not None and state.last_conf[1] == section \
+                and si - state.last_conf[2] <= 2 and not state.last_conf[0].participants:
+            # 越南代表团由X为团长，老挝代表团由Y为团长 after the dialogue's sentence: its co-chairs
+            state.last_conf[0].participants = _participants([(a, "chair") for a in _delegation_heads(text, lo, hi, span)])
         if roles and not nouns and state.last_conf is not None and state.last_conf[1] == section \
                 and si - state.last_conf[2] <= 3:
             more = _conference(text, lo, hi, [(lo, lo)], roles, span, idx, state, anywhere=True)
