@@ -518,6 +518,15 @@ def test_anniversary_of_relations_gives_the_year(kb):
     assert dates.anniversary_years(kb, "庆祝新中建交 30 周年") == [(2020, False)]
 
 
+def test_anniversary_tag_opening_the_headline_is_the_occasion(kb):
+    a = "12月21日,两国国防部副部长在金边举行政策对话。"
+    doc = make_doc([a], title="越柬建交50周年:两国举行国防政策对话")
+    (d,) = run(doc, [event_at(doc, a, "CONFERENCE")], kb)
+    assert (d.start, d.year_source) == ("2017-12-21", "knowledge")
+    assert dates.anniversary_years(kb, "越柬建交50周年:两国举行对话") == [(2017, True)]
+    assert dates.anniversary_years(kb, "两国举行对话,纪念越柬建交50周年:") == [(2017, False)]
+
+
 def test_weekday_and_bounds_narrow_candidates():
     w = When(11, 13, weekday=3)  # a Thursday: 13 November 2014, not 2013
     assert Knowledge(years={2013, 2014}).narrowed(w, None, None).years == {2014}

@@ -158,7 +158,7 @@ def _build_anniversaries(kb: KnowledgeBase) -> tuple[re.Pattern[str] | None, dic
 
 def anniversary_years(kb: KnowledgeBase, text: str) -> list[tuple[int, bool]]:
     """Years of the anniversaries ``text`` names (``中越建交75周年`` → 2025), each with whether the text
-    says it is the current occasion (``值此…之际``, ``今年是…``)."""
+    says it is the current occasion (``值此…之际``, ``今年是…``, or a tag opening the text: ``越柬建交50周年:…``)."""
     pat, years = kb.derived("dates.anniversaries", _build_anniversaries)
     if pat is None:
         return []
@@ -171,10 +171,12 @@ def anniversary_years(kb: KnowledgeBase, text: str) -> list[tuple[int, bool]]:
         except (KeyError, ValueError):
             continue
         near = flat[max(0, m.start() - OCCASION_REACH):m.start()] + flat[m.end():m.end() + OCCASION_REACH]
-        out.append((y, any(c in near for c in cues)))
+        label = m.start() == 0 and flat[m.end():m.end() + 1] in LABEL_MARKS  # a headline's tag: 越柬建交50周年:…
+        out.append((y, label or any(c in near for c in cues)))
     return out
 
 
+LABEL_MARKS = ":：|｜"  # after an anniversary that opens a text, these make it the text's occasion
 OCCASION_REACH = 8  # characters around an anniversary in which 值此/之际/今年是 mark it as the present occasion
 
 
