@@ -416,3 +416,10 @@ def test_heads_of_two_delegations_chair_a_dialogue(kb: KnowledgeBase) -> None:
                         "老挝代表团由老挝国防部副部长翁坎中将为团长。")
     confs = [e for e in events if e.type == "CONFERENCE"]
     assert confs and roles(confs[0]) == {"黄春战": "chair", "翁坎": "chair"}
+    # one head a sentence; a single head is no co-chair
+    events, _ = run(kb, "2019年越日国防政策对话5月8日在河内举行。越南代表团以越南国防部副部长阮志咏为团长。"
+                        "日本代表团以日本防卫审议官武田博史为团长。")
+    confs = [e for e in events if e.type == "CONFERENCE"]
+    assert confs and set(roles(confs[0])) == {"阮志咏", "武田博史"}
+    events, _ = run(kb, "东盟国防高官会5月8日在万象举行。越南代表团以越南国防部副部长黄春战为团长。")
+    assert not any(roles(e).get("黄春战") == "chair" for e in events)

@@ -384,6 +384,7 @@ class _State:
     last_pair: list[Actor] = field(default_factory=list)
     last_conf: tuple[Event, str, int] | None = None
     honoree: list[Actor] = field(default_factory=list)
+    heads: list[Actor] = field(default_factory=list)
 
 
 def _plural_actors(segment: str, idx: _Index, state: _State) -> list[Actor]:
@@ -660,9 +661,17 @@ def _delegation_heads(text: str, lo: int, hi: int, span: _Span) -> list[Actor]:
 
     Two delegations meeting for a dialogue are led by its co-chairs.
     """
+    return _two_sides(_heads(text, lo, hi, span))
+
+
+def _heads(text: str, lo: int, hi: int, span: _Span) -> list[Actor]:
     heads: list[Actor] = []
     for m in HEADED.finditer(text, lo, hi):
         heads += [a for a in span.within(m.start(1), m.end(1)) if a.kind == "person"][-1:]
+    return heads
+
+
+def _two_sides(heads: list[Actor]) -> list[Actor]:
     if len(heads) == 2 and heads[0].country and heads[1].country and heads[0].country != heads[1].country:
         return heads
     return []
@@ -759,8 +768,9 @@ def _scan(doc: Document, section: str, actors: DocActors, kb: KnowledgeBase, idx
         conf_mech: Mechanism | None = None
         if not nouns and state.last_conf is not None and state.last_conf[1] == section \
                 and si - state.last_conf[2] <= 2 and not state.last_conf[0].participants:
-            # 越南代表团由X为团长，老挝代表团由Y为团长 after the dialogue's sentence: its co-chairs
-            state.last_conf[0].participants = _participants([(a, "chair") for a in _delegation_heads(text, lo, hi, span)])
+            # 越南代表团由X为团长，老挝代表团由Y为团长 after the dialogue's sentence (or in two): its co-chairs
+            state.heads += _heads(text, lo, hi, span)
+            state.last_conf[0].participants = _participants([(a, "chair") for a in _two_sides(state.heads)])
         if roles and not nouns and state.last_conf is not None and state.last_conf[1] == section \
                 and si - state.last_conf[2] <= 3:
             more = _conference(text, lo, hi, [(lo, lo)], roles, span, idx, state, anywhere=True)
@@ -780,6 +790,7 @@ def _scan(doc: Document, section: str, actors: DocActors, kb: KnowledgeBase, idx
                     conf.mechanism = conf_mech.to_dict()
                 evs.append((conf, nouns[0][0]))
                 state.last_conf = (conf, section, si)
+                state.heads = []
         occasion = [m for m in mechs if m is not conf_mech]
         for ev, pos in evs:
             if ev.mechanism is None and ev.type != "CONFERENCE" and occasion:
