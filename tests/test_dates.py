@@ -474,6 +474,15 @@ def test_joint_patrol_sessions_are_named_in_their_usual_forms(kb):
     assert session_mentions(kb, "海警船开展本年度第二次北部湾联合巡逻") == []  # a coast-guard count, not the navies'
 
 
+def test_defence_policy_dialogue_sessions(kb):
+    a = "3月20日,越南与老挝国防部在奠边省举行第四次越老国防政策对话。"
+    b = "7月23日,第四次越柬副部长级国防政策对话在金边举行。"
+    doc = make_doc([a, b])
+    la, kh = run(doc, [event_at(doc, a, "CONFERENCE"), event_at(doc, b, "CONFERENCE")], kb)
+    assert (la.start, la.year_source) == ("2024-03-20", "knowledge")
+    assert (kh.start, kh.year_source) == ("2019-07-23", "knowledge")
+
+
 def test_bare_day_takes_the_month_of_the_named_session(kb):
     a = "两国海军舰艇编队27日开展第34次北部湾联合巡逻。"
     b = "两国海军舰艇编队5日开展第34次北部湾联合巡逻。"
