@@ -483,6 +483,13 @@ def test_defence_policy_dialogue_sessions(kb):
     assert (kh.start, kh.year_source) == ("2019-07-23", "knowledge")
 
 
+def test_first_trilateral_border_exchange(kb):
+    a = "12月14日,首届越南—老挝—柬埔寨边境国防友好交流活动在三国边境地区举行。"
+    doc = make_doc([a])
+    (d,) = run(doc, [event_at(doc, a, "CONFERENCE")], kb)
+    assert (d.start, d.year_source) == ("2023-12-14", "knowledge")
+
+
 def test_bare_day_takes_the_month_of_the_named_session(kb):
     a = "两国海军舰艇编队27日开展第34次北部湾联合巡逻。"
     b = "两国海军舰艇编队5日开展第34次北部湾联合巡逻。"
