@@ -423,3 +423,12 @@ def test_heads_of_two_delegations_chair_a_dialogue(kb: KnowledgeBase) -> None:
     assert confs and set(roles(confs[0])) == {"阮志咏", "武田博史"}
     events, _ = run(kb, "东盟国防高官会5月8日在万象举行。越南代表团以越南国防部副部长黄春战为团长。")
     assert not any(roles(e).get("黄春战") == "chair" for e in events)
+
+
+def test_recalled_mentioned_or_thanked_for_events_are_no_new_events(kb: KnowledgeBase) -> None:
+    for text in ("越共中央总书记苏林回顾了2024年8月对中国的国事访问。",
+                 "越南驻日大使提及日本海上自卫队舰艇访问越南金兰港。",
+                 "柬埔寨国防大臣迪西哈感谢越南签署多项合作文件。",
+                 "美国国防部长奥斯汀曾访问越南。"):
+        events, _ = run(kb, text)
+        assert not [e for e in events if e.type in ("VISIT", "SIGN", "EXERCISE")], text
