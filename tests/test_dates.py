@@ -154,6 +154,16 @@ def test_dateline_stamp_weekday(kb):
     assert one("11月13日(星期四)上午,双方会谈。", kb).weekday == 3
 
 
+def test_bracketed_day_after_a_relative_word(kb):
+    e = one("国防部长昨(27)日下午在河内会见来宾。", kb)
+    assert (e.kind, e.day, e.part_of_day) == ("day_only", 27, "afternoon")
+    assert one("总统今（3）日表示欢迎。", kb).day == 3
+    s = "国防部长昨(27)日下午在河内会见来宾。"
+    doc = make_doc([s], published="2019-04-28")
+    (d,) = run(doc, [event_at(doc, s, "MEET")], kb)
+    assert (d.start, d.year_source) == ("2019-04-27", "published")
+
+
 def test_weekday_before_a_bracketed_date(kb):
     assert one("防长星期二(7月22日)在河内同越南总理会面。", kb).weekday == 1
     assert one("防长星期五（3月7日）抵达。", kb).weekday == 4

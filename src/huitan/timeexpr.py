@@ -169,11 +169,13 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                      rf"{pod}"),
         ("day_only", rf"(?<![0-9０-９月年第/.两一二三四五六七八九十])(?P<d>[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
                      rf"{sp}日(?=(?:[零一二三四五六七八九十两]{{1,3}}|{dig}{{1,2}})[时点])"),
+        # the day in brackets after a relative word, as Taiwanese and Hong Kong papers write it: 昨(27)日下午
+        ("day_only", rf"[(（]{sp}(?P<d>{dig}{{1,2}}){sp}[)）]{sp}日{pod}"),
         ("relative", rf"(?P<rel>{_alt(words.get('relative', ()))}){pod}"),
         ("year", rf"{nb}(?P<y>{y}){sp}年(?!{sp}{mo}{sp}月)(?![代间度])"),
     ]
     numeral = r"[0-9０-９〇○零一二三四五六七八九十两]"
-    trigger = re.compile(rf"{numeral}{sp}[月日号年]|{dig}[/.\-]{dig}|{_alt(words.get('relative', ()))}|{rel_year}")
+    trigger = re.compile(rf"{numeral}{sp}[)）]?{sp}[月日号年]|{dig}[/.\-]{dig}|{_alt(words.get('relative', ()))}|{rel_year}")
     return Lexicon(words, values, relative_pod, tuple((k, re.compile(p)) for k, p in patterns), trigger)
 
 
