@@ -251,6 +251,17 @@ def test_statement_speaker_and_instruments(kb: KnowledgeBase) -> None:
     assert st.speaker == "裴青山" and st.topic == "东海" and st.instruments == ["UNCLOS", "DOC", "COC"]
 
 
+def test_reporters_question_is_no_statement(kb: KnowledgeBase) -> None:
+    body = ("外交部发言人毛宁主持例行记者会。\n"
+            "有记者提问：菲律宾称将根据《联合国海洋法公约》在南海开展测量。中方对此有何评论？\n"
+            "毛宁：中方将密切关注有关动向。")
+    _, statements = run(kb, body)
+    assert statements == []
+    # a shortened name of the convention is the convention
+    _, statements = run(kb, "越南国防部长潘文江表示，东海争端应在遵守1982年《联合国海洋公约》的基础上和平解决。")
+    assert [s.instruments for s in statements] == [["UNCLOS"]]
+
+
 def test_no_statement_without_topic(kb: KnowledgeBase) -> None:
     _, statements = run(kb, "越南外交部长裴青山表示，越南尊重《联合国宪章》。")
     assert statements == []

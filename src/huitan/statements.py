@@ -6,7 +6,7 @@ A sentence that names a legal instrument (``data/instruments.jsonl``:
 ``边界``…, in the sentence or the one before) is a statement. The speaker is the
 person the sentence names first; else, for ``他``/``她`` and sentences without a
 subject, the last person who spoke; for ``双方``/``越方``, the last Vietnamese
-person who spoke. One statement per speaker and topic group per document,
+person who spoke. A reporter's question (``有记者提问：``) is no statement. One statement per speaker and topic group per document,
 instruments merged.
 """
 
@@ -55,6 +55,7 @@ class _Index:
     instrument_codes: list[str]
     topics: Any
     topic_rows: list[dict[str, Any]]
+    questions: tuple[str, ...] = ()
 
 
 def _build(kb: KnowledgeBase) -> _Index:
@@ -67,7 +68,8 @@ def _build(kb: KnowledgeBase) -> _Index:
     topic_rows = [r for r in cues(kb) if r["kind"] == "topic"]
     mk = ahocorasick_rs.MatchKind.LeftmostLongest
     return _Index(ahocorasick_rs.AhoCorasick(names, matchkind=mk), codes,
-                  ahocorasick_rs.AhoCorasick([r["word"] for r in topic_rows], matchkind=mk), topic_rows)
+                  ahocorasick_rs.AhoCorasick([r["word"] for r in topic_rows], matchkind=mk), topic_rows,
+                  tuple(r["word"] for r in cues(kb) if r["kind"] == "question"))
 
 
 def _topics(idx: _Index, text: str) -> list[dict[str, Any]]:
@@ -96,6 +98,8 @@ def extract_statements(doc: Document, actors: DocActors, kb: KnowledgeBase) -> l
     prev = ""
     for lo, hi in sentences(text):
         sent = text[lo:hi]
+        if sent.lstrip().startswith(idx.questions):
+            continue  # 有记者提问：…: the reporter's question states no one's position
         clean, keep = _unglossed(sent)
         here = [m for m in persons if lo <= m.start < hi]
         codes = []

@@ -5,7 +5,8 @@ event of ``type``, with the roles of its subject and object), ``conference``
 (a meeting noun), ``role`` (a verb giving conference roles), and cue words
 (``backref``, ``before``, ``future``, ``invite``, ``delegation``, ``via``,
 ``plural``, ``place_marker``, ``topic``, ``intl_cue``, ``mech_suffix``,
-``mech_stop``, ``mech_variant`` — a written variant inside a series name and its ``replace``).
+``mech_stop``, ``mech_variant`` — a written variant inside a series name and its ``replace``,
+``question`` — a sentence opening that marks a reporter's question).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .kb import KnowledgeBase, Schema, check_country
 KINDS = {
     "event", "conference", "role", "backref", "before", "future", "invite", "delegation", "via", "plural",
     "place_marker", "topic", "intl_cue", "mech_suffix", "mech_stop", "mech_variant", "welcome", "naval", "speech",
+    "question",
 }
 TYPES = {"MEET", "TALKS", "VISIT", "CONFERENCE", "SIGN", "MESSAGE", "CALL", "CREDENTIALS", "EXERCISE", "AID"}
 
