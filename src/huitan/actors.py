@@ -33,6 +33,7 @@ NON_CHAIN_RE = re.compile(rf"[^{CJK}0-9、]")
 CHAIN_SEP_RE = re.compile("[、兼]")
 # jieba tags of words that precede a position without being part of it: verbs, prepositions, adverbs
 LEADING_TAGS = frozenset("vpdcur")
+VERB_TAGS = frozenset("vl")  # jieba tags of a verb or set phrase that no transliterated name contains
 CJK_RUN_RE = re.compile(rf"[{CJK}]+")
 REGNAL_RE = re.compile(r"[一二三四五六七八九十]{1,3}世")
 # a name dot between two characters; the name around it is found by scanning outwards (a regex that
@@ -206,11 +207,14 @@ def _dot_names(text: str, lex: Lexicon, ti: TokenIndex, a: int, b: int) -> list[
             keep = words[-1] if len(words[-1]) >= 2 else "".join(words[-2:])
             x += dots[0] - len(keep)
         last = piece[dots[-1] + 1:]
-        if len(last) > 4 and not all(c in lex.translit for c in last):
-            # a long last part running into the sentence (…勒德里昂检阅仪仗队): cut after its transliteration
-            k = next(i for i, c in enumerate(last) if c not in lex.translit)
-            if k >= 2 and len(last) - k >= 2:
-                y -= len(last) - k
+        if len(last) > 4:
+            # a long last part running into the sentence (…勒德里昂检阅仪仗队): cut before its first verb
+            k = 0
+            for word, tag in rjieba.tag(last):
+                if k >= 2 and len(word) >= 2 and tag[:1] in VERB_TAGS:
+                    y -= len(last) - k
+                    break
+                k += len(word)
         out.append((x, y))
     return out
 
