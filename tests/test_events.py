@@ -443,3 +443,9 @@ def test_recalled_mentioned_or_thanked_for_events_are_no_new_events(kb: Knowledg
                  "美国国防部长奥斯汀曾访问越南。"):
         events, _ = run(kb, text)
         assert not [e for e in events if e.type in ("VISIT", "SIGN", "EXERCISE")], text
+
+
+def test_two_heads_listed_before_chairing_talks(kb: KnowledgeBase) -> None:
+    events, _ = run(kb, "越南国防部副部长黄春战上将，老挝国防部副部长翁坎中将主持会谈。")
+    talks = [e for e in events if e.type == "TALKS"]
+    assert talks and roles(talks[0]) == {"黄春战": "party", "翁坎": "party"}

@@ -524,7 +524,8 @@ def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[
                     nce = i
                     break
             subj = _pick(span.within(ncs, nce), allow_country)[:1]
-    if typ == "MESSAGE" and subj and subj_lo == cs:
+    if (typ == "MESSAGE" or subj_role == "party") and subj and subj_lo == cs:
+        # A、B，C和D等也发来贺电 / A，B主持会谈: persons listed in the comma-clauses before
         subj = _listed_before(text, lo, cs, span) + subj
     pairs: list[tuple[Actor, str]] = [(a, subj_role) for a in subj]
     if typ == "VISIT" and not relative:
