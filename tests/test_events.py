@@ -449,3 +449,21 @@ def test_two_heads_listed_before_chairing_talks(kb: KnowledgeBase) -> None:
     events, _ = run(kb, "越南国防部副部长黄春战上将，老挝国防部副部长翁坎中将主持会谈。")
     talks = [e for e in events if e.type == "TALKS"]
     assert talks and roles(talks[0]) == {"黄春战": "party", "翁坎": "party"}
+
+
+def test_caption_restating_a_meeting_is_the_same_meeting(kb: KnowledgeBase) -> None:
+    events, _ = run(kb, "越南国防部部长潘文江会见了老挝国防部长占沙蒙。",
+                    captions=("越南国防部部长潘文江与老挝国防部长占沙蒙举行会谈。",))
+    assert [e.type for e in events if e.type in ("MEET", "TALKS")] == ["MEET"]
+    # in the body, a meeting and talks between the same two stay two events
+    events, _ = run(kb, "越南国防部部长潘文江会见了老挝国防部长占沙蒙。随后，潘文江与占沙蒙举行会谈。")
+    assert sorted(e.type for e in events if e.type in ("MEET", "TALKS")) == ["MEET", "TALKS"]
+
+
+def test_planned_and_institution_only_meetings(kb: KnowledgeBase) -> None:
+    events, _ = run(kb, "按计划，访问期间，中国海军编队指挥员拜会庆和省领导。")
+    assert not [e for e in events if e.type == "MEET"]
+    events, _ = run(kb, "中国国防部长梁光烈上将将率代表团于10月10日赴越南出席会议，并对越南进行访问。")
+    assert not [e for e in events if e.type == "VISIT"]
+    events, _ = run(kb, "这次会议为东盟-韩国国防部长非正式会晤做好准备。")
+    assert not [e for e in events if e.type == "MEET"]

@@ -809,7 +809,9 @@ def _scan(doc: Document, section: str, actors: DocActors, kb: KnowledgeBase, idx
 def _compatible(a: _Found, b: _Found) -> bool:
     ea, eb = a.event, b.event
     if ea.type != eb.type:
-        return False
+        # a photo caption restates the body's meeting, 会面 or 会谈
+        return {ea.type, eb.type} == {"MEET", "TALKS"} and (a.section == "caption") != (b.section == "caption") \
+            and a.names == b.names and len(a.names) >= 2
     ma, mb = ea.mechanism, eb.mechanism
     if ma and mb and (ma["session"] != mb["session"] or not _same_series(ma["name"], mb["name"])):
         return False
@@ -956,6 +958,8 @@ def extract_events(doc: Document, actors: DocActors, kb: KnowledgeBase) -> tuple
         ev.participants = [p for p in ev.participants if p.kind == "person" or (p.role, p.country) not in people]
         if not ev.participants and not ev.mechanism and ev.type not in ("EXERCISE",):
             continue
+        if ev.type in ("MEET", "TALKS", "CALL") and len(ev.participants) == 1 and ev.participants[0].kind != "person":
+            continue  # …国防部会晤做好准备: an institution meeting no one names no meeting
         src = ev.sources[0]
         if src.section not in cache:
             cache[src.section] = _section_actors(actors, src.section)
