@@ -52,6 +52,15 @@ def test_foreign_name_forms_are_merged_as_aliases(kb):
     assert {"谢尔盖·维克托罗维奇·拉夫罗夫", "谢尔盖·拉夫罗夫", "拉夫罗夫"} <= forms
 
 
+def test_a_second_family_name_written_in_full_is_the_same_person(kb):
+    a = analysis("a", Person(name="胡安·佩雷斯", country="ESP"))
+    b = analysis("b", Person(name="胡安·佩雷斯·加西亚", country="ESP"))
+    c = analysis("c", Person(name="胡安·洛佩斯", country="ESP"))
+    out = link_persons([a, b, c], kb)
+    assert a.actors.persons[0].person_id == b.actors.persons[0].person_id != c.actors.persons[0].person_id
+    assert len(out) == 2
+
+
 def test_ids_are_stable_across_runs(kb):
     def run():
         a = analysis("a", Person(name="吴春历", country="VNM"))

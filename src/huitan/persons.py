@@ -35,14 +35,17 @@ def names_match(a: str, b: str) -> bool:
     """Whether two written names can denote one person.
 
     Two ``·`` names match when first and last parts agree (``谢尔盖·古如盖多维奇·绍伊古`` and
-    ``谢尔盖·绍伊古``, not ``塔米姆·本·哈马德·阿勒萨尼`` and ``哈马德·本·哈利法·阿勒萨尼``);
+    ``谢尔盖·绍伊古``, not ``塔米姆·本·哈马德·阿勒萨尼`` and ``哈马德·本·哈利法·阿勒萨尼``), or when the
+    shorter is the start of the longer (``米格尔·迪亚斯-卡内尔`` and ``米格尔·迪亚斯-卡内尔·贝穆德斯``);
     a one-part name matches the first or last part of a longer one (``绍伊古``, ``通伦``).
     """
     if a == b:
         return True
     pa, pb = name_parts(a), name_parts(b)
     if len(pa) >= 2 and len(pb) >= 2:
-        return pa[0] == pb[0] and pa[-1] == pb[-1]
+        short, long_ = sorted((pa, pb), key=len)
+        # a second family name written only in the fuller form (米格尔·迪亚斯-卡内尔·贝穆德斯)
+        return (pa[0] == pb[0] and pa[-1] == pb[-1]) or long_[:len(short)] == short
     if len(pa) == 1 and len(pb) >= 2:
         return pa[0] in (pb[0], pb[-1])
     if len(pb) == 1 and len(pa) >= 2:
@@ -81,14 +84,18 @@ def _base_key(name: str) -> str:
     return f"{parts[0]}·{parts[-1]}" if len(parts) >= 2 else parts[0]
 
 
-def _group_keys(analyses: list[DocAnalysis]) -> dict[tuple[int, int], str]:
+def _group_keys(analyses: list[DocAnalysis], entries: dict[str, dict[str, Any]] | None = None,
+                ) -> dict[tuple[int, int], str]:
     """(analysis index, person index) → group key."""
     kb_by_name: dict[tuple[str, str | None], set[str]] = {}
     countries_by_name: dict[str, set[str]] = {}
     multi: dict[tuple[str, str | None], set[str]] = {}  # (one part, country) → base keys of longer names
+    full: dict[str | None, set[tuple[str, ...]]] = {}  # country → parts of every ``·`` name written
     for a in analyses:
         for p in a.actors.persons:
-            for n in [p.name, *p.aliases]:
+            entry = (entries or {}).get(p.kb_id or "", {})
+            written = [p.name, *p.aliases, *([entry["name"], *(entry.get("aliases") or [])] if entry else [])]
+            for n in written:
                 if p.kb_id:
                     kb_by_name.setdefault((_base_key(n), p.country), set()).add(p.kb_id)
             if p.country:
@@ -97,6 +104,9 @@ def _group_keys(analyses: list[DocAnalysis]) -> dict[tuple[int, int], str]:
             if len(parts) >= 2:
                 for part in (parts[0], parts[-1]):
                     multi.setdefault((part, p.country), set()).add(_base_key(p.name))
+            for n in written:
+                if len(name_parts(n)) >= 2:
+                    full.setdefault(p.country, set()).add(tuple(name_parts(n)))
     keys: dict[tuple[int, int], str] = {}
     for ai, a in enumerate(analyses):
         for pi, p in enumerate(a.actors.persons):
@@ -109,6 +119,12 @@ def _group_keys(analyses: list[DocAnalysis]) -> dict[tuple[int, int], str]:
                 country = next(iter(countries_by_name[k]))
             if "·" not in k and len(multi.get((k, country), ())) == 1:
                 k = next(iter(multi[(k, country)]))
+            parts = tuple(name_parts(p.name))
+            # a fuller form with a second family name (米格尔·迪亚斯-卡内尔·贝穆德斯) joins its shorter form
+            starts = {_base_key("·".join(f)) for f in full.get(country, ()) if 2 <= len(f) < len(parts)
+                      and parts[:len(f)] == f}
+            if len(starts) == 1:
+                k = next(iter(starts))
             ids = kb_by_name.get((k, country), set())
             keys[(ai, pi)] = f"kb:{next(iter(ids))}" if len(ids) == 1 else f"name:{k}|{country or ''}"
     return keys
@@ -116,7 +132,7 @@ def _group_keys(analyses: list[DocAnalysis]) -> dict[tuple[int, int], str]:
 
 def link_persons(analyses: list[DocAnalysis], kb: KnowledgeBase) -> list[Person]:
     """Corpus-level persons; sets ``person_id`` on document persons, participants and statements."""
-    keys = _group_keys(analyses)
+    keys = _group_keys(analyses, _kb_entries(kb))
     groups: dict[str, list[Person]] = {}
     for (ai, pi), key in keys.items():
         groups.setdefault(key, []).append(analyses[ai].actors.persons[pi])
