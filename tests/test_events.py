@@ -467,3 +467,16 @@ def test_planned_and_institution_only_meetings(kb: KnowledgeBase) -> None:
     assert not [e for e in events if e.type == "VISIT"]
     events, _ = run(kb, "这次会议为东盟-韩国国防部长非正式会晤做好准备。")
     assert not [e for e in events if e.type == "MEET"]
+
+
+def test_meeting_abroad_makes_the_subject_the_guest(kb: KnowledgeBase) -> None:
+    events, _ = run(kb, "在新加坡期间，越南国防部部长潘文江会见了新加坡国防部长黄永宏。")
+    meets = [e for e in events if e.type == "MEET"]
+    assert meets and roles(meets[0]) == {"潘文江": "guest", "黄永宏": "host"}
+    events, _ = run(kb, "在越南国家主席梁强对老挝进行国事访问期间，越南外交部长裴青山会见了老挝外长沙伦赛。")
+    meets = [e for e in events if e.type == "MEET"]
+    assert meets and roles(meets[0]) == {"裴青山": "guest", "沙伦赛": "host"}
+    # at home the subject stays the host
+    events, _ = run(kb, "在河内期间，越南国防部部长潘文江会见了新加坡国防部长黄永宏。")
+    meets = [e for e in events if e.type == "MEET"]
+    assert meets and roles(meets[0]) == {"潘文江": "host", "黄永宏": "guest"}

@@ -302,6 +302,30 @@ def _relative_head(text: str, end: int, ce: int, span: _Span, idx: _Index) -> li
     return None
 
 
+def _visited_in_frame(text: str, lo: int, head: int, span: _Span, idx: _Index) -> set[str]:
+    """The countries of ``在马来西亚期间`` / ``在X对越南进行正式访问期间`` before ``head``, or none.
+
+    The frame must end in 期间 and either hold a visit word or nothing but places.
+    """
+    seg = text[lo:head]
+    k = seg.rfind("期间")
+    if k < 0:
+        return set()
+    zai = seg.rfind("在", 0, k)
+    if zai < 0 or span.covering(lo + zai) is not None:
+        return set()
+    a, b = lo + zai + 1, lo + k
+    places = [p for p in span.places if a <= p.start and p.end <= b]
+    countries = {x.country for x in span.within(a, b) if x.kind == "country" and x.country}
+    countries |= {p.country for p in places if p.country}
+    inner = text[a:b]
+    for p in places:
+        inner = inner.replace(p.text, "")
+    if not countries or not (any(w in inner for w in idx.visit_words) or not inner.strip()):
+        return set()
+    return countries
+
+
 def _visiting_head(text: str, lo: int, head: int, span: _Span, idx: _Index) -> bool:
     """``在河内访问的…陈振声`` / ``到访中国的…黄永宏``: a visit verb and 的 modify the actor at ``head``."""
     seg = text[lo:head]
@@ -546,6 +570,14 @@ def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[
         conj = _conjunction(text, subj[0].end, subj_hi, span)
         if conj is not None:
             pairs = [(a, "host" if a.start < conj else "guest") for a in subj]
+    if typ == "MEET" and subj_role == "host" and subj and pairs:
+        visited = _visited_in_frame(text, lo, subj[0].start, span, idx)
+        others = _pick(span.within(end, ce, inv_any + frames), False)
+        if visited and all(a.country and a.country not in visited for a in subj) and others \
+                and all(a.country in visited for a in others):
+            # 在马来西亚期间，黄春战会见了马来西亚…: the subject is abroad, the guest of the one it meets
+            subj_role, obj_role = "guest", "host"
+            pairs = [(a, "guest") for a, _ in pairs]
     if typ == "MEET" and subj_role == "host" and subj and _visiting_head(text, cs, subj[0].start, span, idx):
         # 到访中国的新加坡国防部长黄永宏…会见…: the subject is the visiting side, so the guest
         subj_role, obj_role = "guest", "host"
