@@ -500,6 +500,19 @@ def test_first_trilateral_border_exchange(kb):
     assert (d.start, d.year_source) == ("2023-12-14", "knowledge")
 
 
+def test_party_congress_tag_dates_an_event_weeks_later(kb):
+    assert session_mentions(kb, "越共十四大") == [("越南共产党全国代表大会", 14)]
+    assert session_mentions(kb, "一大批官兵参加") == []
+    a = "(越共十三大)3月9日下午,越南副总参谋长在河内同外国陆军司令通电话。"
+    doc = make_doc([a])
+    (d,) = run(doc, [event_at(doc, a, "CALL")], kb)
+    assert (d.start, d.year_source) == ("2021-03-09", "knowledge")
+    far = "(越共十三大)9月9日下午,越南副总参谋长在河内同外国陆军司令通电话。"
+    doc = make_doc([far])
+    (d,) = run(doc, [event_at(doc, far, "CALL")], kb)
+    assert d.start == "--09-09"  # months after the congress: no year from it
+
+
 def test_bare_day_takes_the_month_of_the_named_session(kb):
     a = "两国海军舰艇编队27日开展第34次北部湾联合巡逻。"
     b = "两国海军舰艇编队5日开展第34次北部湾联合巡逻。"

@@ -28,8 +28,8 @@ def _check_session(entry: dict[str, Any]) -> str | None:
     for a in entry.get("aliases") or []:
         if not isinstance(a, str) or not a.strip():
             return "aliases must be non-empty strings"
-        if "{n}" in a and "第{n}" not in a:
-            return f"a template numbers its session as 第{{n}}: {a!r}"
+        if "{n}" in a and "第{n}" not in a and "{n}大" not in a:
+            return f"a template numbers its session as 第{{n}} (or {{n}}大, a party congress): {a!r}"
     return None
 
 
@@ -98,13 +98,13 @@ def session_mentions(kb: KnowledgeBase, text: str) -> list[tuple[str, int]]:
     found: list[tuple[str, int]] = []
     if idx.pattern is None:
         return found
-    for hit in ORDINAL.finditer(text):  # every template numbers its session: scan only around 第N次/首届
+    for hit in ORDINAL.finditer(text):  # every template numbers its session: scan only around 第N次/首届/N大
         lo, hi = max(0, hit.start() - SESSION_REACH), min(len(text), hit.end() + SESSION_REACH)
         found += [x for x in _mentions_in(idx, text, lo, hi) if x not in found]
     return found
 
 
-ORDINAL = re.compile(rf"(?:第{NUMERAL}|首)[次届]")
+ORDINAL = re.compile(rf"(?:第{NUMERAL}|首)[次届]|{NUMERAL}大")
 SESSION_REACH = 30  # characters around an ordinal that a series name can span
 
 
