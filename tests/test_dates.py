@@ -444,11 +444,16 @@ def test_office_still_held_and_a_weekday_give_the_year(kb, monkeypatch):
 
 def test_office_still_held_without_weekday_leaves_candidates(kb, monkeypatch):
     known_persons(kb, "陈振声")
-    monkeypatch.setattr(dates, "_today", lambda: date(2026, 3, 1))
+    monkeypatch.setattr(dates, "_today", lambda: date(2026, 9, 1))
     a = "新加坡国防部长陈振声7月22日在河内同越南总理会面。"
     doc = make_doc([a])
     (d,) = run(doc, [event_at(doc, a, "MEET")], kb, persons=[Person("陈振声", "SGP", positions=["国防部长"])])
     assert (d.start, d.year_candidates) == ("--07-22", [2025, 2026])
+    monkeypatch.setattr(dates, "_today", lambda: date(2025, 6, 1))  # just appointed: no year in the future
+    early = "新加坡国防部长陈振声3月5日在河内同越南总理会面。"
+    doc2 = make_doc([early])
+    (d,) = run(doc2, [event_at(doc2, early, "MEET")], kb, persons=[Person("陈振声", "SGP", positions=["国防部长"])])
+    assert (d.start, d.year_candidates) == ("--03-05", [])
     monkeypatch.setattr(dates, "_today", lambda: date(2040, 3, 1))  # long in office: only a lower bound
     (d,) = run(doc, [event_at(doc, a, "MEET")], kb, persons=[Person("陈振声", "SGP", positions=["国防部长"])])
     assert (d.start, d.year_candidates) == ("--07-22", [])

@@ -53,7 +53,7 @@ except ImportError:  # pragma: no cover - depends on the checkout
 ANCHOR_DAYS = 60  # how close in time an anchor date must be to lend its year
 PUBLISHED_DAYS = 120  # an event is reported within this many days of publication
 SESSION_DAYS = 60  # an event within this many days of a known session takes its year
-OPEN_TENURE_AHEAD = 365  # days past today an office still held may date a planned event
+OPEN_TENURE_AHEAD = PUBLISHED_DAYS  # days past today an office still held may date a planned event
 OPEN_TENURE_YEARS = 3  # at most this many years from an office still held make a candidate list
 LEAP = 2000  # month-day arithmetic when the year is unknown (allows 29 February)
 
