@@ -228,6 +228,9 @@ def test_visit_location_is_destination(kb: KnowledgeBase) -> None:
     ("第12次东盟国防部长扩大会议", "东盟国防部长扩大会议", 12),
     ("自越韩第三次国防政策对话举行以来", "越韩国防政策对话", 3),
     ("出席第五届东盟国防部部长扩大会议", "东盟国防部长扩大会议", 5),
+    ("中越北部湾第20次联合巡逻圆满结束", "中越北部湾联合巡逻", 20),
+    ("两国海军舰艇在北部湾海域开展第21次北部湾联合巡逻", "北部湾联合巡逻", 21),
+    ("双方认为第二次湄公河—日本合作领导人会议取得成功", "湄公河—日本合作领导人会议", 2),
     ("王毅欢迎黎怀忠来华通报越南共产党第十四次全国代表大会成果", "越南共产党全国代表大会", 14),
 ])
 def test_mechanisms(kb: KnowledgeBase, text: str, name: str, session: int) -> None:
@@ -480,3 +483,11 @@ def test_meeting_abroad_makes_the_subject_the_guest(kb: KnowledgeBase) -> None:
     events, _ = run(kb, "在河内期间，越南国防部部长潘文江会见了新加坡国防部长黄永宏。")
     meets = [e for e in events if e.type == "MEET"]
     assert meets and roles(meets[0]) == {"潘文江": "host", "黄永宏": "guest"}
+
+
+def test_session_of_a_planned_trip_is_kept(kb: KnowledgeBase) -> None:
+    # the planned visit is no event, but the numbered session it names is still a session of its series
+    events, _ = run(kb, "越南国防部长潘文江将率团于11月1日至3日赴老挝出席第十八届东盟国防部长会议，并对老挝进行访问。")
+    assert not [e for e in events if e.type == "VISIT"]
+    assert [e.mechanism for e in events] == [{"name": "东盟国防部长会议", "session": 18}]
+    assert all(e.scope == "domestic" for e in events)

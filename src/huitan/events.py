@@ -824,6 +824,11 @@ def _scan(doc: Document, section: str, actors: DocActors, kb: KnowledgeBase, idx
                 evs.append((conf, nouns[0][0]))
                 state.last_conf = (conf, section, si)
                 state.heads = []
+        if not evs and any(entry["kind"] == "event" for _, _, entry in by_sent[si]):
+            # 将率团出席首届…扩大会并访问: a session named where only a planned event is told is still a session
+            for m in mechs:
+                if not _is_backref(text, lo + m.start, lo + m.end, "CONFERENCE", idx, span):
+                    evs.append((Event(type="CONFERENCE", mechanism=m.to_dict()), lo + m.start))
         occasion = [m for m in mechs if m is not conf_mech]
         for ev, pos in evs:
             if ev.mechanism is None and ev.type != "CONFERENCE" and occasion:

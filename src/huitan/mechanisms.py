@@ -95,9 +95,10 @@ def find_mechanisms(text: str, kb: KnowledgeBase, persons: Sequence[tuple[int, i
         if not rm:
             continue
         right = rm.group()
-        stop = idx["stop_re"].search(right)
+        stop = next((sm for sm in idx["stop_re"].finditer(right)
+                     if not any(right.startswith(suf, sm.start()) for suf in idx["suffixes"])), None)
         if stop is not None:
-            right = right[:stop.start()]  # 首次在…框架开展的 names no series
+            right = right[:stop.start()]  # 首次在…框架开展的 names no series; 联合巡逻 is a name's end
         best = None
         matches = [m2 for suf in idx["suffixes"] for m2 in re.finditer(re.escape(suf), right)]
         for sm in matches:
