@@ -142,6 +142,11 @@ def test_gold_vietnamese_names(kb: KnowledgeBase) -> None:
     ("H.E. General Somsak Chaiyaphon", "Somsak Chaiyaphon"),
     ("Luo Bin", "Luo Bin"),          # a final "Bin" is a name, not a connector
     ("Datuk", "Datuk"),              # never strip a name down to nothing
+    ("EdouardPhilippe", "Edouard Philippe"),  # printed without the space
+    ("Karl-HeinzMuster", "Karl-Heinz Muster"),
+    ("Datuk SomchaiKhamvong", "Somchai Khamvong"),
+    ("MacArthur", "MacArthur"),      # a short first chunk is part of one name
+    ("McDonald", "McDonald"),
 ])
 def test_plain_latin_name(kb: KnowledgeBase, alias: str, plain: str) -> None:
     assert names.plain_latin_name(kb, alias) == plain

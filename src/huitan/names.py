@@ -141,13 +141,30 @@ def _honorifics(kb: KnowledgeBase) -> tuple[list[list[str]], set[str]]:
     return prefixes, connectors
 
 
+CAMEL_RE = re.compile(r"[A-ZÀ-Ỹ][a-zà-ỹ]+")
+CAMEL_MIN = (4, 3)  # shortest first and second name split apart: McDonald, MacArthur, DeSantis stay whole
+
+
+def _unjoin(token: str) -> str:
+    """Two capitalised names printed without the space between them, split again (``MyintSwe``)."""
+    out, last = [], 0
+    chunks = list(CAMEL_RE.finditer(token))
+    for a, b in zip(chunks, chunks[1:], strict=False):
+        if a.end() == b.start() and b.start() - last >= CAMEL_MIN[0] and len(b.group()) >= CAMEL_MIN[1]:
+            out.append(token[last:b.start()])
+            last = b.start()
+    out.append(token[last:])
+    return " ".join(out)
+
+
 def plain_latin_name(kb: KnowledgeBase, alias: str) -> str:
     """A Latin-script name without leading honorifics or Malay patronymic connectors.
 
     ``Datuk Lokman Hakim bin Ali`` → ``Lokman Hakim Ali``; ``Samdech Pichey Sena Tea Banh`` → ``Tea Banh``.
+    Names printed without their spaces are split again (``EdouardPhilippe`` → ``Edouard Philippe``).
     """
     prefixes, connectors = kb.derived("names.honorifics", _honorifics)
-    tokens = alias.split()
+    tokens = " ".join(_unjoin(t) for t in alias.split()).split()
     stripped = True
     while stripped and len(tokens) > 1:
         stripped = False
