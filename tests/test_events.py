@@ -491,3 +491,8 @@ def test_session_of_a_planned_trip_is_kept(kb: KnowledgeBase) -> None:
     assert not [e for e in events if e.type == "VISIT"]
     assert [e.mechanism for e in events] == [{"name": "东盟国防部长会议", "session": 18}]
     assert all(e.scope == "domestic" for e in events)
+
+
+def test_headline_names_the_meeting_the_text_only_refers_to(kb: KnowledgeBase) -> None:
+    events, _ = run(kb, "在对话会上，双方就地区形势交换意见。\n会上，双方同意加强合作。", title="越南与印度举行第十三次国防政策对话")
+    assert [e.mechanism for e in events] == [{"name": "国防政策对话", "session": 13}]

@@ -984,8 +984,9 @@ def extract_events(doc: Document, actors: DocActors, kb: KnowledgeBase) -> tuple
     state = _State()
     cache: dict[str, tuple[list[Actor], list[Mention]]] = {}
     found = _scan(doc, doc.body_section, actors, kb, idx, state, cache) + _scan(doc, "caption", actors, kb, idx, state, cache)
-    if not found:
-        found = _scan(doc, "title", actors, kb, idx, state, cache)
+    if not any(f.event.participants or f.event.mechanism or f.event.type == "EXERCISE" for f in found):
+        # only bare meeting nouns in the text (在对话会上…): the headline may name the meeting
+        found += _scan(doc, "title", actors, kb, idx, state, cache)
     kept = _merge_in_doc(found)
     _visitors_are_guests([f.event for f in kept])
     events: list[Event] = []
