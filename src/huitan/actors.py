@@ -22,7 +22,7 @@ import rjieba
 
 from huitan import coref
 from huitan.kb import KnowledgeBase
-from huitan.lexicon import CJK, CJK_RE, Lexicon, TokenIndex, lexicon, tokens
+from huitan.lexicon import CJK, CJK_RE, Lexicon, Token, TokenIndex, lexicon, tokens
 from huitan.model import DocActors, Document, Mention, Person
 from huitan.persons import name_parts, names_match
 
@@ -249,6 +249,8 @@ def _chain(text: str, ti: TokenIndex, name_start: int, name_ends: set[int],
                 and tk.start > j and (after is None or after.kind != "country"):
             continue  # 与/和 inside a body's name (中央宣教与民运部)
         j = tk.end
+        if tk.kind == "boundary" and name_start - j <= CHAIN_MAX:
+            j = _body_start(text, ti, tk, j, name_start)
         break
     # split into elements at 、 and 兼
     elems: list[tuple[int, int]] = []
@@ -287,6 +289,32 @@ def _chain(text: str, ti: TokenIndex, name_start: int, name_ends: set[int],
                 cut = tk.end
         out.append((cut, b))
     return (out[0][0] if out else name_start), out
+
+
+def _body_start(text: str, ti: TokenIndex, verb: Token, j: int, name_start: int) -> int:
+    """Start of a chain whose body's name holds a verb (``中国海军远航访问编队指挥员``): the verb stands
+    between a country-led run and the title with no other word on either side, at a clause start."""
+    first = ti.starting_in(j, name_start)
+    if not first or first[0].kind != "title" or ti.starting_in(verb.end, first[0].start) or \
+            not CJK_RUN_RE.fullmatch(text, verb.end, first[0].start):
+        return j
+    head = ti.by_end.get(verb.start)
+    k = verb.start
+    while head is None and k > 0 and CJK_RE.match(text[k - 1]) and verb.start - k < 6:
+        k -= 1
+        head = ti.by_end.get(k)
+    if head is None or head.kind != "country" or ti.starting_in(head.end, verb.start):
+        return j
+    # at a clause start: after punctuation, a boundary word, or one lone character (当中国海军…)
+    at = head.start
+    for _ in range(2):
+        before = ti.by_end.get(at)
+        if at == 0 or not CJK_RE.match(text[at - 1]) or (before is not None and before.kind == "boundary"):
+            return head.start
+        if before is not None:
+            return j
+        at -= 1
+    return j
 
 
 def _position_text(text: str, ti: TokenIndex, a: int, b: int) -> str:
