@@ -497,3 +497,11 @@ def test_session_of_a_planned_trip_is_kept(kb: KnowledgeBase) -> None:
 def test_headline_names_the_meeting_the_text_only_refers_to(kb: KnowledgeBase) -> None:
     events, _ = run(kb, "在对话会上，双方就地区形势交换意见。\n会上，双方同意加强合作。", title="越南与印度举行第十三次国防政策对话")
     assert [e.mechanism for e in events] == [{"name": "国防政策对话", "session": 13}]
+
+
+def test_visiting_group_attends_the_meeting_its_speaker_attends(kb: KnowledgeBase) -> None:
+    body = ("中国外交部长王毅、公安部长王小洪和国防部长董军对越南进行访问。\n"
+            "王毅表示，此次到越南出席“3+3”战略对话机制首次部长级会议，旨在落实两党领导人共识。")
+    events, _ = run(kb, body)
+    confs = [e for e in events if e.type == "CONFERENCE"]
+    assert confs and roles(confs[0]) == {"王毅": "attendee", "王小洪": "attendee", "董军": "attendee"}

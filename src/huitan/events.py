@@ -965,6 +965,29 @@ def _visitors_are_guests(events: list[Event], reach: int = 300) -> None:
                            if any(p is q for q in hosts + guests) else p for p in ev.participants]
 
 
+def _delegation_attends(events: list[Event]) -> None:
+    """``王毅、王小洪及董军访越…王毅表示，此次出席…会议``: the visiting group attends with its speaker.
+
+    A conference whose attendees all belong to one group of visitors named together
+    by a VISIT of the document gets the rest of that group as attendees.
+    """
+    groups = [[p for p in ev.participants if p.role == "visitor" and p.kind == "person"]
+              for ev in events if ev.type == "VISIT"]
+    groups = [g for g in groups if len(g) >= 2]
+    for ev in events:
+        if ev.type != "CONFERENCE" or not groups:
+            continue
+        att = {p.name for p in ev.participants if p.kind == "person"}
+        if not att or any(p.role != "attendee" for p in ev.participants):
+            continue
+        for g in groups:
+            names = {p.name for p in g}
+            if att < names:
+                ev.participants += [Participant(p.name, "attendee", "person", p.country, None, p.entity)
+                                    for p in g if p.name not in att]
+                break
+
+
 def _scope(ev: Event, text: str, actors: list[Actor], lo: int, hi: int) -> Literal["international", "domestic"]:
     countries = {p.country for p in ev.participants if p.country}
     countries |= {a.country for a in actors if a.kind == "country" and a.country and lo <= a.start < hi}
@@ -989,6 +1012,7 @@ def extract_events(doc: Document, actors: DocActors, kb: KnowledgeBase) -> tuple
         found += _scan(doc, "title", actors, kb, idx, state, cache)
     kept = _merge_in_doc(found)
     _visitors_are_guests([f.event for f in kept])
+    _delegation_attends([f.event for f in kept])
     events: list[Event] = []
     for f in kept:
         ev = f.event
