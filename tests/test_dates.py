@@ -164,6 +164,24 @@ def test_bracketed_day_after_a_relative_word(kb):
     assert (d.start, d.year_source) == ("2019-04-27", "published")
 
 
+def test_bare_last_year_is_not_the_narrative_day(kb):
+    assert [(x.kind, x.rel_year) for x in parse_dates("两国关系去年发展迅速。", kb)] == [("year", -1)]
+    a = "4月4日,两国外长在南宁举行会谈。"
+    b = "外长说,去年两国领导人实现互访。"
+    doc = make_doc([a, b], published="2024-04-05")
+    visit = event_at(doc, b, "VISIT")
+    t, v = run(doc, [event_at(doc, a), visit], kb)
+    assert t.start == "2024-04-04"
+    assert (v.start, v.precision, v.year_source) == ("2023", "year", "published")
+    c = "今年他首次出访选择越南,去年对方总书记访华。"
+    doc = make_doc([a, c], published="2024-04-05")
+    ev = event_at(doc, c, "VISIT")
+    text = doc.section_text(doc.body_section)
+    ev.date_expr = {"trigger_start": text.index(c) + c.index("出访")}
+    _, d = run(doc, [event_at(doc, a), ev], kb)
+    assert d.start == "2024-04-04"  # 今年 governs the visit, not the later 去年
+
+
 def test_weekday_before_a_bracketed_date(kb):
     assert one("防长星期二(7月22日)在河内同越南总理会面。", kb).weekday == 1
     assert one("防长星期五（3月7日）抵达。", kb).weekday == 4

@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from .kb import KnowledgeBase, Schema, check_country, check_date
-from .model import DateValue
+from .model import DateValue, Event
 from .textutil import fold
 from .timeexpr import cn_int, lexicon
 
@@ -212,3 +212,18 @@ def narrowed_by_sessions(dv: DateValue, series: list[tuple[int, date, date]], n:
     if left:
         dv.year_candidates = left
     return dv
+
+
+def year_of(start: str | None) -> int | None:
+    """The year of an ISO date, None for ``--MM-DD`` or nothing."""
+    if not start or start.startswith("--") or not start[:4].isdigit():
+        return None
+    return int(start[:4])
+
+
+def session_key(event: Event) -> tuple[str, int] | None:
+    """(mechanism name, session) of an event that names a numbered session."""
+    m = event.mechanism or {}
+    if m.get("name") and isinstance(m.get("session"), int):
+        return m["name"], m["session"]
+    return None

@@ -36,8 +36,10 @@ from .datekb import (  # noqa: F401  (re-exported: the knowledge tables dates ar
     bounded_year,
     narrowed_by_sessions,
     series_name,
+    session_key,
     session_mentions,
     sessions,
+    year_of,
 )
 from .kb import KnowledgeBase
 from .model import DateValue, DocActors, Document, Event, Person
@@ -594,6 +596,11 @@ def _governing(dd: DocDates, event: Event, prior: list[tuple[int, str, When]], k
            and x.year_role == "background"]
     if len({x.year for x in own}) == 1:  # a fact dated only by its year, set off by a comma (2019年,两国签署…)
         return When(None, year=own[0].year, text=own[0].text)
+    rel = [x for x in dd.exprs.get(section, []) if s <= x.start < e and x.kind == "year" and x.rel_year is not None]
+    if trig is not None:
+        rel = [x for x in rel if x.start < trig][-1:]
+    if len({x.rel_year for x in rel}) == 1 and rel[0].rel_year:  # 去年…访问, 明年…举行: not the narrative's year
+        return When(None, rel_year=rel[0].rel_year, text=rel[0].text)
     sentence = dd.doc.section_text(section)[s:e]
     lex = lexicon(kb)
     for word in lex.of("after_event"):
@@ -702,9 +709,11 @@ def _date_one(dd: DocDates, event: Event, w: When, tenures: list[Interval] | Non
     if w.year is not None:
         source = w.year_origin or ("text" if w.in_sentence else "document")
         return _value(w, w.year, source, [w.year]), False
-    if w.month is None:
-        return _value(w, None, "none", []), False
     pub = _published(dd.doc)
+    if w.month is None:
+        if w.rel_year is not None and pub is not None:
+            return _value(w, pub.year + w.rel_year, "published", [pub.year + w.rel_year]), False
+        return _value(w, None, "none", []), False
     if w.rel_year is not None:  # 今年/去年: the writing year, which other dates in the text do not give
         if pub is not None:
             return _value(w, pub.year + w.rel_year, "published", [pub.year + w.rel_year]), False
@@ -791,7 +800,7 @@ def _share_session_years(dated: list[tuple[Event, When, bool]]) -> None:
     anchors = []
     for ev, w, by_session in dated:
         if ev.date is not None and by_session:
-            y = _year_of(ev.date.start)
+            y = year_of(ev.date.start)
             span = w.span(y) if y is not None else None
             if span:
                 anchors.append(Anchor(span[0], span[1]))
@@ -799,7 +808,7 @@ def _share_session_years(dated: list[tuple[Event, When, bool]]) -> None:
         return
     for ev, w, _ in dated:
         dv = ev.date
-        if dv is None or w.month is None or _year_of(dv.start) is not None:
+        if dv is None or w.month is None or year_of(dv.start) is not None:
             continue
         allowed = Knowledge(years=set(dv.year_candidates)) if dv.year_candidates else Knowledge()
         y = _year_from_anchors(w, anchors, ANCHOR_DAYS, allowed)
@@ -808,12 +817,6 @@ def _share_session_years(dated: list[tuple[Event, When, bool]]) -> None:
 
 
 # ---------------------------------------------------------------- corpus level
-
-
-def _year_of(start: str | None) -> int | None:
-    if not start or start.startswith("--") or not start[:4].isdigit():
-        return None
-    return int(start[:4])
 
 
 def _when_of(dv: DateValue) -> When | None:
@@ -833,13 +836,6 @@ def _when_of(dv: DateValue) -> When | None:
     return w
 
 
-def _session_date(event: Event) -> tuple[str, int] | None:
-    m = event.mechanism or {}
-    if m.get("name") and isinstance(m.get("session"), int):
-        return m["name"], m["session"]
-    return None
-
-
 def date_across_documents(events: list[Event], kb: KnowledgeBase) -> None:
     """Date events by the sessions they name, across the corpus.
 
@@ -852,11 +848,11 @@ def date_across_documents(events: list[Event], kb: KnowledgeBase) -> None:
         k: (_iso_bound(s["start"], False), _iso_bound(s.get("end") or s["start"], True)) for k, s in idx.by_key.items()
     }
     for ev in events:
-        key = _session_date(ev)
+        key = session_key(ev)
         dv = ev.date
         if not key or not dv or dv.year_source in ("none", "knowledge") or dv.precision != "day":
             continue
-        y = _year_of(dv.start)
+        y = year_of(dv.start)
         w = _when_of(dv)
         k = (series_name(kb, key[0]), key[1])
         if y is not None and w is not None and k not in known and (span := w.span(y)):
@@ -865,12 +861,12 @@ def date_across_documents(events: list[Event], kb: KnowledgeBase) -> None:
     for (series, n), (lo, hi) in known.items():
         by_series.setdefault(series, []).append((n, lo, hi))
     for ev in events:
-        key = _session_date(ev)
+        key = session_key(ev)
         if not key:
             continue
         k = (series_name(kb, key[0]), key[1])
         dv = ev.date or DateValue()
-        if _year_of(dv.start) is not None:
+        if year_of(dv.start) is not None:
             continue
         w = _when_of(dv)
         if w is None:

@@ -173,6 +173,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         ("day_only", rf"[(（]{sp}(?P<d>{dig}{{1,2}}){sp}[)）]{sp}日{pod}"),
         ("relative", rf"(?P<rel>{_alt(words.get('relative', ()))}){pod}"),
         ("year", rf"{nb}(?P<y>{y}){sp}年(?!{sp}{mo}{sp}月)(?![代间度])"),
+        ("year", rf"(?P<ry>{rel_year})(?!{sp}(?:{mo}{sp}月|年?[底末初]))"),  # a bare 去年, 明年
     ]
     numeral = r"[0-9０-９〇○零一二三四五六七八九十两]"
     trigger = re.compile(rf"{numeral}{sp}[)）]?{sp}[月日号年]|{dig}[/.\-]{dig}|{_alt(words.get('relative', ()))}|{rel_year}")
@@ -241,6 +242,9 @@ def _make(kind: str, m: re.Match[str], text: str, lex: Lexicon) -> DateExpr:
         e.year, e.end_year = num.get("y"), num.get("y2")
         return e
     if kind == "year":
+        if g.get("ry"):
+            e.rel_year, e.year_role = int(lex.values.get(("relative_year", g["ry"]), "0")), "relative"
+            return e
         e.year = num["y"]
         e.year_role = _year_role(text, m.end(), lex)
         return e
