@@ -178,3 +178,21 @@ def test_numeric_stamp_after_lead_is_the_publication_date(kb):
     assert all("05:34" not in p for p in r.article.body)
     text2 = text.replace("03/05/2025", "25/03/2025")
     assert clean_page(page(text2), kb).article.published == "2025-03-25"
+
+
+def test_more_stamp_forms(kb):
+    body = "\n\n10月29日,第十届香山论坛在北京开幕,多国防务部门领导人出席论坛并发表讲话。"
+    assert clean_page(page("香山论坛开幕" + "\n\n洪毅 2023年10月30日 10:38:00" + body), kb).article.published == "2023-10-30"
+    assert clean_page(page("香山论坛开幕" + "\n\n2019-05-03 05:31" + body), kb).article.published == "2019-05-03"
+
+
+def test_photo_story_every_paragraph_credited(kb):
+    credit = "越通社记者 黎明摄"
+    text = "\n".join([
+        f"11月16日,越南国防部以视频方式举行东盟防务高官会议。{credit}",
+        f"会议旨在促进东盟各国之间的防务合作,发挥越南作为东盟轮值主席国的协调作用,推动各项合作取得实效。{credit}",
+        f"各国代表在会上介绍了本国防务合作的最新进展,并就下一阶段的合作方向交换了意见和建议。{credit}",
+    ])
+    r = clean_page(page(text), kb)
+    assert len(r.article.body) == 2
+    assert r.article.body[0].startswith("会议旨在促进")

@@ -298,11 +298,13 @@ def iso_date(text: str) -> str | None:
 
 
 def find_lead(lines: list[Line], mk: Markers) -> int | None:
-    for i, ln in enumerate(lines):
-        t = ln.text
-        if len(t) >= LEAD_MIN and is_paragraph(t) and len(CJK.findall(t)) > len(t) / 3 and not is_caption(t, mk) and not is_boilerplate(t, mk) \
-                and not mk.signature.match(t):
-            return i
+    """The first paragraph of running Chinese text; failing that (a photo story), the first one with a credit."""
+    for strict in (True, False):
+        for i, ln in enumerate(lines):
+            t = ln.text
+            if (len(t) >= LEAD_MIN and is_paragraph(t) and len(CJK.findall(t)) > len(t) / 3
+                    and not (strict and is_caption(t, mk)) and not is_boilerplate(t, mk) and not mk.signature.match(t)):
+                return i
     return None
 
 
@@ -336,8 +338,12 @@ def dateline_of(text: str, mk: Markers) -> dict[str, str | None] | None:
     return None
 
 
-def body_lines(lines: list[Line], start: int, title: str, mk: Markers, cleaned: Cleaned) -> list[Line]:
-    """Paragraphs from the lead on: captions set aside, furniture and signatures dropped, repeats collapsed."""
+def body_lines(lines: list[Line], start: int, title: str, mk: Markers, cleaned: Cleaned,
+               keep_captions: bool = False) -> list[Line]:
+    """Paragraphs from the lead on: captions set aside, furniture and signatures dropped, repeats collapsed.
+
+    ``keep_captions`` keeps caption-like lines of paragraph length (a photo story, every paragraph credited).
+    """
     out: list[Line] = []
     seen = {norm_key(title)} if title else set()
     for ln in lines[start:]:
@@ -350,7 +356,7 @@ def body_lines(lines: list[Line], start: int, title: str, mk: Markers, cleaned: 
         if mk.signature.match(t):
             cleaned.outlet = cleaned.outlet or mk.outlet_names.get(mk.signature.match(t).group(1))  # type: ignore[union-attr]
             continue
-        if is_caption(t, mk) and len(t) < 150:
+        if is_caption(t, mk) and len(t) < 150 and not (keep_captions and len(t) >= LEAD_MIN and is_paragraph(t)):
             add_caption(cleaned, kept)
             continue
         if is_boilerplate(t, mk):
@@ -375,6 +381,9 @@ def make_article(lines: list[Line], mk: Markers, cleaned: Cleaned, script: str) 
             if kept is not None:
                 add_caption(cleaned, kept)
     body = body_lines(lines, lead, title, mk, cleaned)
+    if not body:  # a photo story: every paragraph ends with its photo credit
+        cleaned.captions.clear()
+        body = body_lines(lines, lead, title, mk, cleaned, keep_captions=True)
     if not body:
         return None
     dateline = next((d for d in (dateline_of(b.text, mk) for b in body[:3]) if d), None)
