@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import bisect
 import copy
-import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ import ahocorasick_rs
 
 from .kb import KnowledgeBase, Schema
 from .mechanisms import Mechanism, find_mechanisms
+from .merge import ROLE_RANK, DocEvent, delegation_attends, merge_in_document, visitors_are_guests
 from .model import DocActors, Document, Event, Evidence, Mention, Participant, Statement
 from .statements import extract_statements
 from .textutil import sentences
@@ -53,8 +53,6 @@ BASIS = re.compile(r"在[^，,。；;]{0,60}?的基础上")
 ADVERBIAL_END = ("期间", "之际", "时", "之时", "前夕", "过程中")
 COUNTRY_OK = {"TALKS", "EXERCISE", "AID", "CALL", "SIGN"}
 ASYMMETRIC = {"MEET", "VISIT", "MESSAGE", "CREDENTIALS", "AID"}
-ROLE_RANK = {"chair": 0, "host": 0, "sender": 0, "receiver": 0, "donor": 0, "signatory": 0, "visitor": 0,
-             "party": 1, "guest": 1, "recipient": 1, "envoy": 1, "witness": 1, "attendee": 2}
 
 CODE_SCHEMA = Schema(
     name="codes",
@@ -74,15 +72,6 @@ class Actor:
     entity: int | None
     start: int
     end: int
-
-
-@dataclass
-class _Found:
-    event: Event
-    section: str
-    sent: int  # index of the sentence within its section
-    pos: int  # trigger offset, for document order
-    names: frozenset[str] = field(default_factory=frozenset)
 
 
 @dataclass
@@ -748,7 +737,7 @@ def _conference(text: str, lo: int, hi: int, nouns: list[tuple[int, int]], roles
 
 
 def _scan(doc: Document, section: str, actors: DocActors, kb: KnowledgeBase, idx: _Index,
-          state: _State, cache: dict[str, tuple[list[Actor], list[Mention]]]) -> list[_Found]:
+          state: _State, cache: dict[str, tuple[list[Actor], list[Mention]]]) -> list[DocEvent]:
     text = doc.section_text(section)
     if not text:
         return []
@@ -759,7 +748,7 @@ def _scan(doc: Document, section: str, actors: DocActors, kb: KnowledgeBase, idx
         cache[section] = _section_actors(actors, section)
     span = _Span(*cache[section])
     books = [(m.start(), m.end()) for m in BOOK.finditer(text)]
-    found: list[_Found] = []
+    found: list[DocEvent] = []
     sents = sentences(text)
     sent_starts = [s for s, _ in sents]
     by_sent: dict[int, list[tuple[int, int, dict[str, Any]]]] = {}
@@ -835,157 +824,12 @@ def _scan(doc: Document, section: str, actors: DocActors, kb: KnowledgeBase, idx
                 ev.mechanism = occasion[0].to_dict()
             ev.sources = [Evidence(doc.doc_id, section, sentence, lo, hi)]
             ev.date_expr = {"trigger_start": pos}  # lets ``dates`` take the date before this trigger
-            found.append(_Found(ev, section, si, pos, frozenset(p.name for p in ev.participants)))
+            found.append(DocEvent(ev, section, si, pos, frozenset(p.name for p in ev.participants)))
     found.sort(key=lambda f: f.pos)
     return found
 
 
 # ---------------------------------------------------------------- within-document merge and finish
-
-
-def _compatible(a: _Found, b: _Found) -> bool:
-    ea, eb = a.event, b.event
-    if ea.type != eb.type:
-        # a photo caption restates the body's meeting, 会面 or 会谈
-        return {ea.type, eb.type} == {"MEET", "TALKS"} and (a.section == "caption") != (b.section == "caption") \
-            and a.names == b.names and len(a.names) >= 2
-    ma, mb = ea.mechanism, eb.mechanism
-    if ma and mb and (ma["session"] != mb["session"] or not _same_series(ma["name"], mb["name"])):
-        return False
-    if ea.document and eb.document and ea.document != eb.document:
-        return False
-    if ea.type == "VISIT" and _visitors(ea) & _visitors(eb) and _same_place(ea, eb):
-        return True  # 应X邀请对日本进行访问的A … Y欢迎A访日: one visit, however many hosts are named
-    if a.names <= b.names or b.names <= a.names:
-        if not a.names and not b.names and not (ma or mb):
-            return a.section == b.section and abs(a.sent - b.sent) <= 2
-        return True
-    if _orgs_within(ea, eb) or _orgs_within(eb, ea):
-        return True
-    near = a.section == b.section and abs(a.sent - b.sent) <= 2
-    if ea.type in ("TALKS", "MEET", "CALL") and near and min(len(a.names), len(b.names)) == 1:
-        return True
-    return ea.type == "CONFERENCE" and near
-
-
-def _same_series(a: str, b: str) -> bool:
-    """``边境国防友好交流`` and ``越南—老挝—柬埔寨边境国防友好交流``: one name ends the other."""
-    return a.endswith(b) or b.endswith(a)
-
-
-def _visitors(ev: Event) -> set[str]:
-    return {p.name for p in ev.participants if p.role == "visitor" and p.kind == "person"}
-
-
-def _same_place(a: Event, b: Event) -> bool:
-    """No two different destination countries are written for the two visits."""
-    ca, cb = (a.location or {}).get("country"), (b.location or {}).get("country")
-    return ca is None or cb is None or ca == cb
-
-
-def _orgs_within(a: Event, b: Event) -> bool:
-    """Every participant of ``a`` is in ``b``, or an organisation of a country ``b``'s persons come from
-    (``欢迎老挝人民军高级军事代表团访问`` after the visit of its leader); at least one organisation."""
-    if not any(p.kind == "organization" for p in a.participants):
-        return False
-    names = {p.name for p in b.participants}
-    countries = {p.country for p in b.participants if p.kind == "person" and p.country}
-    return all(p.name in names or (p.kind == "organization" and p.country in countries) for p in a.participants)
-
-
-def _absorb(into: _Found, other: _Found) -> None:
-    e, o = into.event, other.event
-    if _orgs_within(e, o):
-        e.participants = list(o.participants) + [p for p in e.participants if p.kind == "person"
-                                                 and p.name not in {q.name for q in o.participants}]
-    have = {p.name: p for p in e.participants}
-    for p in ([] if _orgs_within(o, e) else o.participants):
-        q = have.get(p.name)
-        if q is None:
-            e.participants.append(p)
-            have[p.name] = p
-        elif ROLE_RANK.get(p.role, 3) < ROLE_RANK.get(q.role, 3) and e.type == "CONFERENCE":
-            q.role = p.role
-        if q is not None and q.country is None:
-            q.country = p.country
-    if e.mechanism and o.mechanism and len(o.mechanism["name"]) > len(e.mechanism["name"]):
-        e.mechanism = o.mechanism  # X举行首届Y / 首届XY: the full name
-    e.mechanism = e.mechanism or o.mechanism
-    e.location = e.location or o.location
-    e.document = e.document or o.document
-    e.amount = e.amount or o.amount
-    if e.subtype in (None, "other") and o.subtype:
-        e.subtype = o.subtype  # 致电致信 then 致唁电: the specific kind wins
-    e.sources.extend(o.sources)
-    into.names = frozenset(p.name for p in e.participants)
-
-
-def _merge_in_doc(found: list[_Found]) -> list[_Found]:
-    kept: list[_Found] = []
-    for f in found:
-        for k in kept:
-            if _compatible(k, f):
-                _absorb(k, f)
-                break
-        else:
-            kept.append(f)
-    return kept
-
-
-def _visitors_are_guests(events: list[Event], reach: int = 300) -> None:
-    """A visitor who 会见 the visited side's leaders is their guest, not their host.
-
-    ``张又侠…访问越南…，并在期间会见苏林``: 会见 makes its subject the host, but when the
-    subject is the visitor of a VISIT stated in the same sentence or shortly before
-    (``reach`` characters, same section) and the other side are persons of another
-    country who visit nobody, the roles are the other way round.
-    """
-    visits: dict[str, list[Evidence]] = {}
-    for ev in events:
-        if ev.type == "VISIT":
-            for p in ev.participants:
-                if p.role == "visitor" and p.kind == "person":
-                    visits.setdefault(p.name, []).extend(ev.sources)
-
-    def visiting(name: str, at: Evidence) -> bool:
-        return any(v.section == at.section and v.doc_id == at.doc_id and 0 <= at.start - v.start <= reach
-                   for v in visits.get(name, []))
-
-    for ev in events:
-        if ev.type != "MEET" or not ev.sources:
-            continue
-        hosts = [p for p in ev.participants if p.role == "host" and p.kind == "person"]
-        guests = [p for p in ev.participants if p.role == "guest" and p.kind == "person"]
-        if not hosts or not guests or not all(visiting(p.name, ev.sources[0]) for p in hosts):
-            continue
-        home = {p.country for p in hosts}
-        if None in home or any(p.name in visits or p.country is None or p.country in home for p in guests):
-            continue
-        ev.participants = [dataclasses.replace(p, role={"host": "guest", "guest": "host"}[p.role])
-                           if any(p is q for q in hosts + guests) else p for p in ev.participants]
-
-
-def _delegation_attends(events: list[Event]) -> None:
-    """``王毅、王小洪及董军访越…王毅表示，此次出席…会议``: the visiting group attends with its speaker.
-
-    A conference whose attendees all belong to one group of visitors named together
-    by a VISIT of the document gets the rest of that group as attendees.
-    """
-    groups = [[p for p in ev.participants if p.role == "visitor" and p.kind == "person"]
-              for ev in events if ev.type == "VISIT"]
-    groups = [g for g in groups if len(g) >= 2]
-    for ev in events:
-        if ev.type != "CONFERENCE" or not groups:
-            continue
-        att = {p.name for p in ev.participants if p.kind == "person"}
-        if not att or any(p.role != "attendee" for p in ev.participants):
-            continue
-        for g in groups:
-            names = {p.name for p in g}
-            if att < names:
-                ev.participants += [Participant(p.name, "attendee", "person", p.country, None, p.entity)
-                                    for p in g if p.name not in att]
-                break
 
 
 def _scope(ev: Event, text: str, actors: list[Actor], lo: int, hi: int) -> Literal["international", "domestic"]:
@@ -1010,9 +854,9 @@ def extract_events(doc: Document, actors: DocActors, kb: KnowledgeBase) -> tuple
     if not any(f.event.participants or f.event.mechanism or f.event.type == "EXERCISE" for f in found):
         # only bare meeting nouns in the text (在对话会上…): the headline may name the meeting
         found += _scan(doc, "title", actors, kb, idx, state, cache)
-    kept = _merge_in_doc(found)
-    _visitors_are_guests([f.event for f in kept])
-    _delegation_attends([f.event for f in kept])
+    kept = merge_in_document(found)
+    visitors_are_guests([f.event for f in kept])
+    delegation_attends([f.event for f in kept])
     events: list[Event] = []
     for f in kept:
         ev = f.event
