@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from huitan.merge import dates_compatible, event_id, mechanism_records, merge_events
+from huitan.merge import (
+    DocEvent,
+    dates_compatible,
+    event_id,
+    mechanism_records,
+    merge_events,
+    merge_in_document,
+    visitors_are_guests,
+)
 from huitan.model import DateValue, Event, Evidence, Participant
 
 
@@ -85,3 +93,30 @@ def test_same_host_different_guests_stay_apart() -> None:
                      date=DateValue(start="2025-09-18", precision="day"), sources=[Evidence(doc, "body", "…", 0, 1)])
 
     assert len(merge_events([meet("潘文江", "d1"), meet("拉索", "d2"), meet("潘文江", "d3")])) == 2
+
+
+def _found(e: Event, section: str = "body", sent: int = 0) -> DocEvent:
+    return DocEvent(e, section, sent, 0, frozenset(p.name for p in e.participants))
+
+
+def test_in_document_caption_meeting_and_one_visit() -> None:
+    meet = ev("MEET", ["梁强", "通伦"], "d1")
+    talks_caption = ev("TALKS", ["梁强", "通伦"], "d1")
+    talks_body = ev("TALKS", ["梁强", "通伦"], "d1")
+    kept = merge_in_document([_found(meet), _found(talks_caption, "caption", 5)])
+    assert [f.event.type for f in kept] == ["MEET"]
+    kept = merge_in_document([_found(meet), _found(talks_body, "body", 3)])
+    assert sorted(f.event.type for f in kept) == ["MEET", "TALKS"]
+    v1 = Event("VISIT", [Participant("潘文江", "visitor"), Participant("中谷元", "host")],
+               sources=[Evidence("d1", "body", "…", 0, 1)])
+    v2 = Event("VISIT", [Participant("潘文江", "visitor"), Participant("石破茂", "host")],
+               sources=[Evidence("d1", "body", "…", 40, 60)])
+    assert len(merge_in_document([_found(v1), _found(v2, sent=2)])) == 1
+
+
+def test_visitor_meeting_the_visited_side_is_guest() -> None:
+    visit = Event("VISIT", [Participant("董军", "visitor", country="CHN")], sources=[Evidence("d1", "body", "…", 0, 20)])
+    meet = Event("MEET", [Participant("董军", "host", country="CHN"), Participant("梁强", "guest", country="VNM")],
+                 sources=[Evidence("d1", "body", "…", 21, 40)])
+    visitors_are_guests([visit, meet])
+    assert {p.name: p.role for p in meet.participants} == {"董军": "guest", "梁强": "host"}
