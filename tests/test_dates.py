@@ -20,6 +20,7 @@ from huitan.dates import (
     When,
     date_across_documents,
     date_events,
+    series_name,
     session_mentions,
     sessions,
     timeline,
@@ -505,6 +506,15 @@ def test_joint_patrol_sessions_are_named_in_their_usual_forms(kb):
     assert session_mentions(kb, "中越北部湾第32次联合巡逻顺利结束") == [("中越北部湾联合巡逻", 32)]
     assert session_mentions(kb, "两国舰艇编队开展第34次北部湾联合巡逻") == [("中越北部湾联合巡逻", 34)]
     assert session_mentions(kb, "海警船开展本年度第二次北部湾联合巡逻") == []  # a coast-guard count, not the navies'
+    assert session_mentions(kb, "中越两军第33次北部湾联合巡逻在北部湾海域展开") == [("中越北部湾联合巡逻", 33)]
+
+
+def test_a_written_series_name_maps_to_its_series(kb):
+    # the name a mechanism keeps once 第N次 is cut out of an alias template
+    assert series_name(kb, "中越两军北部湾联合巡逻") == "中越北部湾联合巡逻"
+    assert series_name(kb, "越中国防部防务战略对话") == "越中国防安全副部长级战略对话"
+    assert series_name(kb, "越南和中国国防部副部长级战略对话") == "越中国防安全副部长级战略对话"
+    assert series_name(kb, "两国青年友好会见") == "两国青年友好会见"
 
 
 def test_defence_policy_dialogue_sessions(kb):

@@ -66,12 +66,19 @@ def _build_sessions(kb: KnowledgeBase) -> SessionIndex:
         for a in e.get("aliases") or []:
             if "{n}" in a:
                 templates[a] = e["series"]
+                series_of.setdefault(fold(_unnumbered(a)), e["series"])
             else:
                 series_of[fold(a)] = e["series"]
     ordered = sorted(templates, key=len, reverse=True)
     alts = "|".join(f"(?P<t{i}>{_template(t, i)})" for i, t in enumerate(ordered))
     return SessionIndex(by_key, series_of, re.compile(alts) if alts else None,
                         tuple(templates[t] for t in ordered))
+
+
+def _unnumbered(alias: str) -> str:
+    """A template as a mechanism name reads once its session number is cut out
+    (``越中国防部第{n}次防务战略对话`` → ``越中国防部防务战略对话``)."""
+    return re.sub(r"第\{n\}[次届]?|\{n\}(?=大)", "", alias)
 
 
 def _template(alias: str, i: int) -> str:
