@@ -367,3 +367,14 @@ def test_names_listed_after_a_found_name(kb):
     actors = extract_actors(doc_of("警方通缉阮文明、黎忠勇两名嫌犯。"), kb)
     assert {"阮文明", "黎忠勇"} <= {p.name for p in actors.persons}
     assert all(p.country == "VNM" for p in actors.persons)
+
+
+@pytest.mark.parametrize(("body", "name", "country"), [
+    ("据报道，普京同越南领导人通电话，讨论双边合作。", "普京", "RUS"),
+    ("去年年底，奥斯汀与中国防长在会议期间举行了会面。", "奥斯汀", "USA"),
+])
+def test_short_name_of_known_person_alone(kb, body, name, country):
+    actors = extract_actors(doc_of(body), kb)
+    p = person(actors, name)
+    assert p.country == country and p.kb_id
+    assert any(m.kind == "person" and m.text == name for m in actors.mentions)
