@@ -800,3 +800,23 @@ def test_published_year_wins_over_a_tenure_known_only_to_the_year(tmp_path):
     meet = next(e for e in analysis.events if e.type == "MEET")
     assert meet.date.start == "2025-03-05"
     assert meet.date.year_source == "published"
+
+
+def test_a_merged_event_takes_the_date_another_of_its_sentences_gives(kb):
+    first = "两国海军舰艇编队顺利完成联合演练。"
+    second = "2024年4月9日,双方舰艇在指定海域会合并开展演练。"
+    doc = make_doc([first, "编队官兵互致问候。", second])
+    ev = event_at(doc, first, "EXERCISE")
+    ev.sources.append(event_at(doc, second, "EXERCISE").sources[0])
+    (d,) = run(doc, [ev], kb)
+    assert (d.start, d.year_source) == ("2024-04-09", "text")
+
+
+def test_a_dated_first_sentence_is_not_overridden_by_a_later_source(kb):
+    first = "5月3日,两国国防部长在河内举行会谈。"
+    second = "2020年6月1日,两国曾签署合作备忘录。"
+    doc = make_doc([first, second])
+    ev = event_at(doc, first)
+    ev.sources.append(event_at(doc, second).sources[0])
+    (d,) = run(doc, [ev], kb)
+    assert d.start.endswith("-05-03")

@@ -42,7 +42,7 @@ from .datekb import (  # noqa: F401  (re-exported: the knowledge tables dates ar
     year_of,
 )
 from .kb import KnowledgeBase
-from .model import DateValue, DocActors, Document, Event, Person
+from .model import DateValue, DocActors, Document, Event, Evidence, Person
 from .textutil import sentences
 from .timeexpr import DateExpr, lexicon, parse_dates
 from .timeline import timeline  # noqa: F401  (re-exported for the CLI)
@@ -567,31 +567,45 @@ def _since(dd: DocDates, section: str, x: DateExpr, kb: KnowledgeBase) -> bool:
 SINCE_REACH = 10  # characters after a date in which 以来/至今 turns it into a span up to now
 
 
+def _span(dd: DocDates, src: Evidence) -> tuple[str, int, int]:
+    return (src.section if src.section in dd.exprs else dd.doc.body_section), src.start, max(src.end, src.start)
+
+
+def _own_date(dd: DocDates, event: Event, src: Evidence, trig: int | None, kb: KnowledgeBase) -> When | None:
+    """The date an event-date expression of the source's own sentence gives (the last before the trigger)."""
+    section, s, e = _span(dd, src)
+    cands = [x for x in dd.exprs.get(section, []) if s <= x.start < e and x.is_event_date
+             and not _since(dd, section, x, kb)]
+    if not cands:
+        return None
+    if trig is not None:
+        chosen = ([x for x in cands if x.start < trig] or cands[:1])[-1]
+    else:
+        ranges = [x for x in cands if x.kind in ("range", "day_range")]
+        days = [x for x in cands if x.kind not in ("range", "day_range")]
+        chosen = (ranges or cands)[0] if event.type == "VISIT" else (days or cands)[0]
+    w = _resolve(dd, section, chosen, kb)
+    if w is None and chosen.kind in ("day_only", "day_range"):
+        w = _session_month(kb, event, dd.doc.section_text(section)[s:e], chosen)
+    return w
+
+
 def _governing(dd: DocDates, event: Event, prior: list[tuple[int, str, When]], kb: KnowledgeBase) -> When | None:
     """The date expression that governs the event's clause, else context (会谈后, 期间, preceding, lead).
 
     ``prior`` holds the events already dated in this document: (offset, type, date).
     """
     src = event.sources[0]
-    section = src.section if src.section in dd.exprs else dd.doc.body_section
-    s, e = src.start, max(src.end, src.start)
-    cands = [x for x in dd.exprs.get(section, []) if s <= x.start < e and x.is_event_date
-             and not _since(dd, section, x, kb)]
-    chosen: DateExpr | None = None
+    section, s, e = _span(dd, src)
     trig = _trigger_pos(event)
-    if cands and trig is not None:
-        before = [x for x in cands if x.start < trig]
-        chosen = before[-1] if before else cands[0]
-    elif cands:
-        ranges = [x for x in cands if x.kind in ("range", "day_range")]
-        days = [x for x in cands if x.kind not in ("range", "day_range")]
-        chosen = (ranges or cands)[0] if event.type == "VISIT" else (days or cands)[0]
-    if chosen is not None:
-        w = _resolve(dd, section, chosen, kb)
-        if w is None and chosen.kind in ("day_only", "day_range"):
-            w = _session_month(kb, event, dd.doc.section_text(section)[s:e], chosen)
-        if w is not None:
-            return w
+    w = _own_date(dd, event, src, trig, kb)
+    # an event merged from several sentences of the document, the first dateless: another may give its date
+    dateless = not any(s <= x.start < e and (x.is_event_date or x.kind == "year") for x in dd.exprs.get(section, []))
+    for other in event.sources[1:] if w is None and dateless else []:
+        if other.doc_id == src.doc_id and other.section in dd.exprs:
+            w = w or _own_date(dd, event, other, None, kb)
+    if w is not None:
+        return w
     own = [x for x in dd.exprs.get(section, []) if s <= x.start < e and x.kind == "year"
            and x.year_role == "background"]
     if len({x.year for x in own}) == 1:  # a fact dated only by its year, set off by a comma (2019年,两国签署…)
@@ -703,9 +717,7 @@ def _date_one(dd: DocDates, event: Event, w: When, tenures: list[Interval] | Non
 
     The flag says whether the year came from a known session (such a year may date the document's other events).
     """
-    src = event.sources[0]
-    section = src.section if src.section in dd.exprs else dd.doc.body_section
-    s, e = src.start, max(src.end, src.start)
+    section, s, e = _span(dd, event.sources[0])
     if w.year is not None:
         source = w.year_origin or ("text" if w.in_sentence else "document")
         return _value(w, w.year, source, [w.year]), False
