@@ -378,3 +378,16 @@ def test_short_name_of_known_person_alone(kb, body, name, country):
     p = person(actors, name)
     assert p.country == country and p.kb_id
     assert any(m.kind == "person" and m.text == name for m in actors.mentions)
+
+
+@pytest.mark.parametrize("body", [
+    "本报河内3月2日电 特约记者黄文明报道：两国海军在北部湾举行联合巡逻。",
+    "通讯员李小红报道：越南代表团抵达北京。",
+])
+def test_reporter_is_a_person_without_actor_mention(kb, body):
+    actors = extract_actors(doc_of(body), kb)
+    reporters = [p for p in actors.persons if p.positions and all("记者" in x or "通讯员" in x for x in p.positions)]
+    assert reporters, [p.name for p in actors.persons]
+    ids = {actors.persons.index(p) for p in reporters}
+    assert not [m for m in actors.mentions if m.kind == "person" and m.entity in ids]
+

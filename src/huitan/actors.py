@@ -638,6 +638,11 @@ def _set_names(kb: KnowledgeBase, persons: list[Person]) -> None:
 # ------------------------------------------------------------------ entry point
 
 
+def is_reporter(lex: Lexicon, p: Person) -> bool:
+    """Whether every written position of ``p`` is a reporter's (ends in a press title: 记者, 通讯员)."""
+    return bool(p.positions) and all(pos.endswith(lex.press_titles) for pos in p.positions)
+
+
 def _sections(doc: Document) -> list[str]:
     out = ["title", doc.body_section]
     if doc.captions:
@@ -650,7 +655,7 @@ def extract_actors(doc: Document, kb: KnowledgeBase) -> DocActors:
 
     Mentions carry offsets into :meth:`Document.section_text`; person mentions
     point at their person through ``entity``. Bylines (``越通社记者 林庆 摄``)
-    are persons whose only position ends in ``记者``.
+    are persons whose only position ends in ``记者``; reporters have no person mention (no actor).
     """
     lex = lexicon(kb)
     texts = {sec: doc.section_text(sec) for sec in _sections(doc)}
@@ -676,6 +681,9 @@ def extract_actors(doc: Document, kb: KnowledgeBase) -> DocActors:
         for (sec, s), i in zip(spans, owner, strict=True)
     ]
     mentions.extend(coref.back_references(texts, tis, lex, persons, mentions))
+    # a reporter (特约记者X报道, 越通社记者 X 摄) stays a person of the document but is no one's actor
+    press = {i for i, p in enumerate(persons) if is_reporter(lex, p)}
+    mentions = [m for m in mentions if m.entity not in press or m.kind != "person"]
     mentions.extend(other)
     mentions.sort(key=lambda m: (m.section != "title", m.section, m.start, m.end))
     return DocActors(persons=persons, mentions=mentions)

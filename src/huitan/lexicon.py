@@ -54,7 +54,7 @@ COUNTRY_SCHEMA = Schema(
 TITLE_SCHEMA = Schema(
     name="titles",
     required={"word": str, "kind": str},
-    optional={"short": bool},
+    optional={"short": bool, "press": bool},
     checks={"kind": _one_of(TITLE_KINDS)},
     key="word",
 )
@@ -121,6 +121,7 @@ class Lexicon:
     suffixes: dict[str, list[str]]  # organisation suffixes (部, 委员会) by their last character
     prefixes: frozenset[str] = frozenset()  # party, army and state-body prefixes (越共, 解放军)
     rank_en: dict[str, str] = field(default_factory=dict)
+    press_titles: tuple[str, ...] = ()  # a position ending in one is a reporter's (记者, 通讯员)
 
     @property
     def suffix_ends(self) -> dict[str, list[str]]:
@@ -155,7 +156,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                 country_names[w] = c["code"]
         if c.get("capital"):
             add(c["capital"], "place", c["code"])
-    short_titles, leads = set(), set()
+    short_titles, leads, press = set(), set(), set()
     for t in kb.table(TITLE_SCHEMA):
         if t["kind"] == "lead":  # leading a delegation (率领的): a boundary that names the leader
             leads.add(t["word"])
@@ -164,6 +165,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         add(t["word"], t["kind"])
         if t.get("short"):
             short_titles.add(t["word"])
+        if t.get("press"):
+            press.add(t["word"])
     rank_en = {}
     for r in kb.table(RANK_SCHEMA):
         add(r["word"], "rank")
@@ -213,6 +216,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         suffixes=by_last,
         prefixes=frozenset(prefixes),
         rank_en=rank_en,
+        press_titles=tuple(sorted(press)),
     )
 
 
