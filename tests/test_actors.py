@@ -391,3 +391,8 @@ def test_reporter_is_a_person_without_actor_mention(kb, body):
     ids = {actors.persons.index(p) for p in reporters}
     assert not [m for m in actors.mentions if m.kind == "person" and m.entity in ids]
 
+
+def test_city_state_named_as_subject_is_a_country(kb):
+    actors = extract_actors(doc_of("新闻报道称，新加坡与越南昨天签署了一项防务合作备忘录。"), kb)
+    kinds = {m.name: m.kind for m in actors.mentions}
+    assert kinds.get("新加坡") == "country" and kinds.get("越南") == "country", kinds

@@ -154,7 +154,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
             else:
                 add(w, "country", c["code"])
                 country_names[w] = c["code"]
-        if c.get("capital"):
+        if c.get("capital") and c["capital"] not in c["names"]:  # a city-state's name is its country's
             add(c["capital"], "place", c["code"])
     short_titles, leads, press = set(), set(), set()
     for t in kb.table(TITLE_SCHEMA):
