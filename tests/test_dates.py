@@ -820,3 +820,15 @@ def test_a_dated_first_sentence_is_not_overridden_by_a_later_source(kb):
     ev.sources.append(event_at(doc, second).sources[0])
     (d,) = run(doc, [ev], kb)
     assert d.start.endswith("-05-03")
+
+
+@pytest.mark.parametrize("published, day, expected", [
+    ("2024-07-12", "9日", "2024-07-09"),   # the same month, before the writing day
+    ("2024-07-12", "28日", "2024-06-28"),  # later than the writing day: the month before
+    ("2025-01-03", "30日", "2024-12-30"),  # across the new year
+])
+def test_a_bare_day_takes_month_and_year_from_the_publication_date(kb, published, day, expected):
+    s = f"两国外长{day}在河内举行会谈。"
+    doc = make_doc([s], published=published)
+    (d,) = run(doc, [event_at(doc, s)], kb)
+    assert (d.start, d.year_source) == (expected, "published")

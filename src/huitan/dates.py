@@ -466,14 +466,16 @@ def _resolve(dd: DocDates, section: str, e: DateExpr, kb: KnowledgeBase, depth: 
         return None
     if e.kind in ("day_only", "day_range"):
         base = _preceding(dd, section, e.start, kb, depth + 1, need_month=True)
-        month = base.month if base else None
+        month, year = (base.month if base else None), (base.year if base and base.year_origin == "published" else None)
         ref = _doc_date(dd)
-        if month is None and ref and e.day is not None:
+        if month is None and ref and e.day is not None:  # the closest such day up to the writing day
             month = ref[1] if e.day <= ref[2] else (ref[1] - 2) % 12 + 1
+            year = None if ref[0] is None else ref[0] - (month > ref[1])
         if month is None:
             return None
         end_day = e.end_day if e.kind == "day_range" else None
-        return When(month, e.day, month if end_day else None, end_day, None, None, None, e.part_of_day, e.text)
+        return When(month, e.day, month if end_day else None, end_day, year, year if end_day else None, None,
+                    e.part_of_day, e.text, year_origin="published" if year else None)
     if e.kind == "relative":
         shift = {"same": 0, "next": 1, "prev": -1, "today": 0, "yesterday": -1, "tomorrow": 1}.get(e.relative or "")
         if shift is None:
