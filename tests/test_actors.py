@@ -396,3 +396,15 @@ def test_city_state_named_as_subject_is_a_country(kb):
     actors = extract_actors(doc_of("新闻报道称，新加坡与越南昨天签署了一项防务合作备忘录。"), kb)
     kinds = {m.name: m.kind for m in actors.mentions}
     assert kinds.get("新加坡") == "country" and kinds.get("越南") == "country", kinds
+
+
+@pytest.mark.parametrize("body", [
+    "越南外交部长、苏林总书记特使黎怀忠昨天在北京同王毅举行会谈。",
+    "习近平主席的特使王毅抵达河内，同越南领导人会谈。",
+])
+def test_envoy_acts_not_the_principal(kb, body):
+    actors = extract_actors(doc_of(body), kb)
+    principal = "苏林" if "苏林" in body else "习近平"
+    envoy = "黎怀忠" if "黎怀忠" in body else "王毅"
+    named = [m.name for m in actors.mentions if m.kind == "person"]
+    assert envoy in named and principal not in named, named

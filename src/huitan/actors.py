@@ -643,6 +643,30 @@ def is_reporter(lex: Lexicon, p: Person) -> bool:
     return bool(p.positions) and all(pos.endswith(lex.press_titles) for pos in p.positions)
 
 
+def _without_principals(texts: dict[str, str], tis: dict[str, TokenIndex], lex: Lexicon,
+                        mentions: list[Mention]) -> list[Mention]:
+    """Person mentions without the principal of an envoy (``苏林总书记特使黎怀忠``, ``X的特使Y``).
+
+    The envoy Y acts; X, named only to say whom Y represents, gets no person mention there.
+    """
+    drop: set[int] = set()
+    for sec, ti in tis.items():
+        envoys = [t for t in ti.of_kind("title") if t.word in lex.envoy_titles]
+        if not envoys:
+            continue
+        text = texts[sec]
+        people = [m for m in mentions if m.section == sec and m.kind == "person" and m.entity is not None]
+        for t in envoys:
+            heads = [m for m in people if m.start <= t.start and text.find(m.name, m.start) >= t.end
+                     or t.end <= m.start <= t.end + 1]
+            if not heads:
+                continue
+            y = heads[0].entity
+            drop.update(id(m) for m in people if m.entity != y and m.start < t.start and t.start - 1 <= m.end
+                        and text[m.end:t.start] in ("", "的"))
+    return [m for m in mentions if id(m) not in drop]
+
+
 def _sections(doc: Document) -> list[str]:
     out = ["title", doc.body_section]
     if doc.captions:
@@ -684,6 +708,7 @@ def extract_actors(doc: Document, kb: KnowledgeBase) -> DocActors:
     # a reporter (特约记者X报道, 越通社记者 X 摄) stays a person of the document but is no one's actor
     press = {i for i, p in enumerate(persons) if is_reporter(lex, p)}
     mentions = [m for m in mentions if m.entity not in press or m.kind != "person"]
+    mentions = _without_principals(texts, tis, lex, mentions)
     mentions.extend(other)
     mentions.sort(key=lambda m: (m.section != "title", m.section, m.start, m.end))
     return DocActors(persons=persons, mentions=mentions)

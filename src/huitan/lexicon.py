@@ -54,7 +54,7 @@ COUNTRY_SCHEMA = Schema(
 TITLE_SCHEMA = Schema(
     name="titles",
     required={"word": str, "kind": str},
-    optional={"short": bool, "press": bool},
+    optional={"short": bool, "press": bool, "envoy": bool},
     checks={"kind": _one_of(TITLE_KINDS)},
     key="word",
 )
@@ -122,6 +122,7 @@ class Lexicon:
     prefixes: frozenset[str] = frozenset()  # party, army and state-body prefixes (越共, 解放军)
     rank_en: dict[str, str] = field(default_factory=dict)
     press_titles: tuple[str, ...] = ()  # a position ending in one is a reporter's (记者, 通讯员)
+    envoy_titles: frozenset[str] = frozenset()  # X特使Y: Y acts for X (特使)
 
     @property
     def suffix_ends(self) -> dict[str, list[str]]:
@@ -156,7 +157,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                 country_names[w] = c["code"]
         if c.get("capital") and c["capital"] not in c["names"]:  # a city-state's name is its country's
             add(c["capital"], "place", c["code"])
-    short_titles, leads, press = set(), set(), set()
+    short_titles, leads, press, envoy = set(), set(), set(), set()
     for t in kb.table(TITLE_SCHEMA):
         if t["kind"] == "lead":  # leading a delegation (率领的): a boundary that names the leader
             leads.add(t["word"])
@@ -167,6 +168,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
             short_titles.add(t["word"])
         if t.get("press"):
             press.add(t["word"])
+        if t.get("envoy"):
+            envoy.add(t["word"])
     rank_en = {}
     for r in kb.table(RANK_SCHEMA):
         add(r["word"], "rank")
@@ -217,6 +220,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         prefixes=frozenset(prefixes),
         rank_en=rank_en,
         press_titles=tuple(sorted(press)),
+        envoy_titles=frozenset(envoy),
     )
 
 
