@@ -408,3 +408,10 @@ def test_envoy_acts_not_the_principal(kb, body):
     envoy = "黎怀忠" if "黎怀忠" in body else "王毅"
     named = [m.name for m in actors.mentions if m.kind == "person"]
     assert envoy in named and principal not in named, named
+
+
+def test_honorific_joined_to_arabic_name_by_dot(kb):
+    body = "阿联酋总统谢赫·穆罕默德·本·扎耶德·阿勒纳哈扬致电越南领导人表示祝贺。"
+    actors = extract_actors(doc_of(body), kb)
+    p = person(actors, "穆罕默德·本·扎耶德·阿勒纳哈扬")
+    assert p.country == "ARE" and any("总统" in x for x in p.positions), (p.country, p.positions)

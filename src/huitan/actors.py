@@ -194,6 +194,9 @@ def _dot_names(text: str, lex: Lexicon, ti: TokenIndex, a: int, b: int) -> list[
     cuts.append(b)
     out = []
     for x, y in zip(cuts[::2], cuts[1::2], strict=False):
+        before = ti.by_end.get(x)
+        if text[x:x + 1] in DOTS and before is not None and before.kind == "honorific":
+            x += 1  # an honorific joined to the name by a dot (谢赫·哈立德·本·哈利法): the name starts after it
         piece = text[x:y]
         dots = [i for i, c in enumerate(piece) if c in NAME_SEPS]
         if not any(c in DOTS for c in piece) or dots[0] == 0 or dots[-1] >= len(piece) - 1 or not CJK_RE.match(piece[-1]):
@@ -226,9 +229,11 @@ def _chain(text: str, ti: TokenIndex, name_start: int, name_ends: set[int],
            breaks: list[int]) -> tuple[int, list[tuple[int, int]]]:
     """Chain start and position spans of the title chain ending at ``name_start``.
 
-    An honorific (``拿督``) or a colon may stand between the last title and the name.
+    An honorific (``拿督``, ``谢赫·``) or a colon may stand between the last title and the name.
     """
     end = name_start
+    if end > 0 and text[end - 1] in DOTS and getattr(ti.by_end.get(end - 1), "kind", None) == "honorific":
+        end -= 1  # 谢赫·哈立德
     t = ti.by_end.get(end)
     if t is not None and t.kind == "honorific":
         end = t.start
