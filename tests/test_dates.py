@@ -832,3 +832,19 @@ def test_a_bare_day_takes_month_and_year_from_the_publication_date(kb, published
     doc = make_doc([s], published=published)
     (d,) = run(doc, [event_at(doc, s)], kb)
     assert (d.start, d.year_source) == (expected, "published")
+
+
+def test_last_year_without_a_publication_date_counts_from_the_leads_written_year(kb):
+    lead = "2024年5月6日,两国外长在河内举行会谈。"
+    back = "外长说,去年两国领导人实现互访。"
+    doc = make_doc([lead, back])
+    _, d = run(doc, [event_at(doc, lead), event_at(doc, back, "VISIT")], kb)
+    assert (d.start, d.year_source) == ("2023", "document")
+
+
+def test_this_year_without_any_written_year_stays_unknown(kb):
+    lead = "5月6日,两国外长在河内举行会谈。"
+    back = "外长说,今年3月两国领导人实现互访。"
+    doc = make_doc([lead, back])
+    _, d = run(doc, [event_at(doc, lead), event_at(doc, back, "VISIT")], kb)
+    assert (d.start, d.year_candidates) == ("--03", [])

@@ -550,12 +550,10 @@ def _published(doc: Document) -> date | None:
 
 def _trigger_pos(event: Event) -> int | None:
     de = event.date_expr or {}
-    for key in ("trigger_start", "trigger"):
-        v = de.get(key)
+    for v in (de.get("trigger_start"), de.get("trigger")):
+        v = v[0] if isinstance(v, list | tuple) and v else v
         if isinstance(v, int):
             return v
-        if isinstance(v, list | tuple) and v and isinstance(v[0], int):
-            return v[0]
     return None
 
 
@@ -724,13 +722,14 @@ def _date_one(dd: DocDates, event: Event, w: When, tenures: list[Interval] | Non
         source = w.year_origin or ("text" if w.in_sentence else "document")
         return _value(w, w.year, source, [w.year]), False
     pub = _published(dd.doc)
+    if w.rel_year is not None:  # 今年/去年: the writing year (the publication's, else the lead's written year)
+        lead = _lead_date(dd, kb) if pub is None else None
+        now, origin = (pub.year, "published") if pub else ((lead.year, "document") if lead else (None, ""))
+        if now is not None:
+            return _value(w, now + w.rel_year, origin, [now + w.rel_year]), False
     if w.month is None:
-        if w.rel_year is not None and pub is not None:
-            return _value(w, pub.year + w.rel_year, "published", [pub.year + w.rel_year]), False
         return _value(w, None, "none", []), False
-    if w.rel_year is not None:  # 今年/去年: the writing year, which other dates in the text do not give
-        if pub is not None:
-            return _value(w, pub.year + w.rel_year, "published", [pub.year + w.rel_year]), False
+    if w.rel_year is not None:
         cands = sorted(_knowledge(tenures, w, to_today=False).years or [])
         return _value(w, cands[0] if len(cands) == 1 else None, "knowledge" if cands else "none", cands), False
     doc_anchors = _anchors(dd, kb, years=True)
