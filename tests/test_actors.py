@@ -372,6 +372,8 @@ def test_names_listed_after_a_found_name(kb):
 @pytest.mark.parametrize(("body", "name", "country"), [
     ("据报道，普京同越南领导人通电话，讨论双边合作。", "普京", "RUS"),
     ("去年年底，奥斯汀与中国防长在会议期间举行了会面。", "奥斯汀", "USA"),
+    ("会后，拉夫罗夫和印度外长共同会见了记者。", "拉夫罗夫", "RUS"),
+    ("布林肯同东盟各国外长举行会议。", "布林肯", "USA"),
 ])
 def test_short_name_of_known_person_alone(kb, body, name, country):
     actors = extract_actors(doc_of(body), kb)
