@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Literal
 
 from .datekb import (  # noqa: F401  (re-exported: the knowledge tables dates are read against)
     ANNIVERSARY_SCHEMA,
@@ -431,7 +433,7 @@ def _today() -> date:
     return date.today()
 
 
-def _inside(w: When, y: int, total: list[Interval]) -> bool:
+def _inside(w: When, y: int, total: Sequence[Interval]) -> bool:
     span = w.span(y)
     if span is None:
         return False
@@ -683,7 +685,7 @@ def _value(w: When, year: int | None, source: str, cands: list[int]) -> DateValu
         end_year = year + (1 if w.end_month and w.month and w.end_month < w.month else 0)
     start = _iso(year, w.month, w.day)
     end = _iso(end_year, w.end_month, w.end_day) if w.end_day else start
-    precision = "day" if w.day else "month" if w.month else "year"
+    precision: Literal["day", "month", "year"] = "day" if w.day else "month" if w.month else "year"
     return DateValue(start=start, end=end, precision=precision, part_of_day=w.part_of_day,
                      text=w.text, year_source=source if year is not None or cands else "none",
                      year_candidates=sorted(cands))
