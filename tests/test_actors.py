@@ -417,3 +417,10 @@ def test_honorific_joined_to_arabic_name_by_dot(kb):
     actors = extract_actors(doc_of(body), kb)
     p = person(actors, "穆罕默德·本·扎耶德·阿勒纳哈扬")
     assert p.country == "ARE" and any("总统" in x for x in p.positions), (p.country, p.positions)
+
+
+def test_envoy_keeps_positions_listed_before_the_principal(kb):
+    body = "越南副总理、外交部长、苏林总书记特使裴青山抵达北京，同王毅举行会谈。"
+    actors = extract_actors(doc_of(body), kb)
+    p = person(actors, "裴青山")
+    assert "外交部长" in p.positions and any(x.endswith("特使") for x in p.positions), p.positions

@@ -419,8 +419,27 @@ def _spans(text: str, lex: Lexicon, ti: TokenIndex) -> list[Span]:
                 alias, end = m.group(1).strip(), m.end()
         spans.append(Span(start, a, b, end, text[a:b], [_position_text(text, ti, x, y) for x, y in pos],
                           [position_country(ti, text, x, y) for x, y in pos], rank, alias, post=post_titles))
+    _envoy_chains(text, lex, ti, spans, name_ends, breaks)
     spans.extend(_bylines(text, names))
     return spans
+
+
+def _envoy_chains(text: str, lex: Lexicon, ti: TokenIndex, spans: list[Span], name_ends: set[int],
+                  breaks: list[int]) -> None:
+    """An envoy's positions listed before the principal (``外交部长、苏林总书记特使黎怀忠``) are the envoy's."""
+    by_name_end = {s.name_end: s for s in spans}
+    for y in spans:
+        x = by_name_end.get(y.start)
+        if x is None or x.positions or not y.positions or x.name_start < 1 or text[x.name_start - 1] != "、":
+            continue
+        last = ti.by_end.get(y.name_start)
+        if last is None or last.word not in lex.envoy_titles:
+            continue
+        start, pos = _chain(text, ti, x.name_start - 1, name_ends, breaks)
+        if pos:
+            y.start = start
+            y.positions = [_position_text(text, ti, a, b) for a, b in pos] + [text[x.name_start:y.name_start]]
+            y.pos_countries = [position_country(ti, text, a, b) for a, b in pos] + [None]
 
 
 def _bylines(text: str, names: dict[int, int]) -> list[Span]:
