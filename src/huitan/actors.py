@@ -202,8 +202,8 @@ def _dot_names(text: str, lex: Lexicon, ti: TokenIndex, a: int, b: int) -> list[
         if not any(c in DOTS for c in piece) or dots[0] == 0 or dots[-1] >= len(piece) - 1 or not CJK_RE.match(piece[-1]):
             continue
         first = piece[: dots[0]]
-        regnal = REGNAL_RE.search(first)
-        bare = first[: regnal.start()] if regnal and regnal.end() == len(first) else first  # 阿卜杜拉二世·…
+        regnal_m = REGNAL_RE.search(first)
+        bare = first[: regnal_m.start()] if regnal_m and regnal_m.end() == len(first) else first  # 阿卜杜拉二世·…
         if dots[0] > 4 and not all(c in lex.translit for c in bare):
             # a long first part with words that are not transliterations: keep its last word
             words = rjieba.cut(first)
@@ -368,9 +368,9 @@ def _spans(text: str, lex: Lexicon, ti: TokenIndex) -> list[Span]:
     for t in ti.of_kind("title"):
         before = ti.by_end.get(t.start)
         if t.end not in names and (before is None or before.kind != "backref"):
-            b = _name_after(text, lex, ti, t.end, t.start)
-            if b is not None:
-                claim(t.end, b)
+            after = _name_after(text, lex, ti, t.end, t.start)
+            if after is not None:
+                claim(t.end, after)
     marker = lex.name_marker[0][:1]
     for m in lex.vi_name_re.finditer(text):
         a = m.start()
@@ -393,9 +393,9 @@ def _spans(text: str, lex: Lexicon, ti: TokenIndex) -> list[Span]:
         if t.kind == "rank" or t.word in lex.short_titles:
             if t.start in taken or t.end in names:
                 continue
-            a = _name_before(text, lex, ti, t.start, taken)
-            if a is not None:
-                claim(a, t.start)
+            begin = _name_before(text, lex, ti, t.start, taken)
+            if begin is not None:
+                claim(begin, t.start)
                 taken.add(t.start)
     name_ends = set(names.values())
     breaks = [m.start() for m in NON_CHAIN_RE.finditer(text)]
@@ -414,9 +414,9 @@ def _spans(text: str, lex: Lexicon, ti: TokenIndex) -> list[Span]:
             if rank is None and rt is not None and rt.kind == "rank":
                 rank, end = rt.word, rt.end
                 continue
-            m = LATIN_ALIAS_RE.match(text, end)
-            if alias is None and m:
-                alias, end = m.group(1).strip(), m.end()
+            am = LATIN_ALIAS_RE.match(text, end)
+            if alias is None and am:
+                alias, end = am.group(1).strip(), am.end()
         spans.append(Span(start, a, b, end, text[a:b], [_position_text(text, ti, x, y) for x, y in pos],
                           [position_country(ti, text, x, y) for x, y in pos], rank, alias, post=post_titles))
     _envoy_chains(text, lex, ti, spans, name_ends, breaks)

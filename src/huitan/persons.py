@@ -119,10 +119,10 @@ def _group_keys(analyses: list[DocAnalysis], entries: dict[str, dict[str, Any]] 
                 country = next(iter(countries_by_name[k]))
             if "·" not in k and len(multi.get((k, country), ())) == 1:
                 k = next(iter(multi[(k, country)]))
-            parts = tuple(name_parts(p.name))
+            own = tuple(name_parts(p.name))
             # a fuller form with a second family name (米格尔·迪亚斯-卡内尔·贝穆德斯) joins its shorter form
-            starts = {_base_key("·".join(f)) for f in full.get(country, ()) if 2 <= len(f) < len(parts)
-                      and parts[:len(f)] == f}
+            starts = {_base_key("·".join(f)) for f in full.get(country, ()) if 2 <= len(f) < len(own)
+                      and own[:len(f)] == f}
             if len(starts) == 1:
                 k = next(iter(starts))
             ids = kb_by_name.get((k, country), set())
