@@ -120,3 +120,14 @@ def test_visitor_meeting_the_visited_side_is_guest() -> None:
                  sources=[Evidence("d1", "body", "…", 21, 40)])
     visitors_are_guests([visit, meet])
     assert {p.name: p.role for p in meet.participants} == {"董军": "guest", "梁强": "host"}
+
+
+def test_a_day_within_a_visits_range_is_the_same_visit():
+    from huitan.merge import dates_compatible
+    from huitan.model import DateValue
+
+    visit = DateValue(start="--06-03", end="--06-04", precision="day")
+    assert dates_compatible(visit, DateValue(start="--06-04", end="--06-04", precision="day"))
+    assert not dates_compatible(visit, DateValue(start="--06-06", end="--06-06", precision="day"))
+    assert dates_compatible(DateValue(start="2023-06-01", end="2023-06-05"), DateValue(start="2023-06-04", end="2023-06-08"))
+    assert not dates_compatible(DateValue(start="2023-06-01", end="2023-06-02"), DateValue(start="2023-06-04", end="2023-06-08"))

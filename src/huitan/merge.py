@@ -199,6 +199,15 @@ def _month_day(d: DateValue | None) -> str | None:
     return f"{parts[1]}-{parts[2]}" if len(parts) >= 3 else None
 
 
+def _end_month_day(d: DateValue | None) -> str | None:
+    """The month-day a range ends on (None when the date is not a range within one year)."""
+    if d is None or not d.end or d.end == d.start:
+        return None
+    e = d.end[2:7] if d.end.startswith("--") else "-".join(d.end.split("-")[1:3])
+    start = _month_day(d)
+    return e if len(e) == 5 and start and e >= start else None
+
+
 def _month(d: DateValue | None) -> str | None:
     if d is None or not d.start:
         return None
@@ -215,9 +224,13 @@ def _years(d: DateValue | None) -> set[int]:
 
 
 def dates_compatible(a: DateValue | None, b: DateValue | None) -> bool:
-    """True unless the two dates rule each other out (different day, month or year)."""
+    """True unless the two dates rule each other out (different day, month or year; ranges that do not overlap)."""
     ma, mb = _month_day(a), _month_day(b)
-    if ma and mb and ma != mb:
+    ea, eb = _end_month_day(a) or ma, _end_month_day(b) or mb
+    if ma and mb and (ea, eb) != (ma, mb) and ea and eb:  # a range: a visit of several days
+        if not (ma <= eb and mb <= ea):
+            return False
+    elif ma and mb and ma != mb:
         return False
     mo_a, mo_b = _month(a), _month(b)
     if mo_a and mo_b and mo_a != mo_b:
