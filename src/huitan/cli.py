@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
-from .export import KINDS, EventFilter, csv_text, jsonl, plover_record, query_events, records
+from .export import KINDS, EventFilter, csv_text, jsonl, plover_modes, plover_record, query_events, records
 from .store import Store
 
 err = Console(stderr=True, soft_wrap=True)  # one line per message, never wrapped
@@ -104,7 +104,10 @@ def export(db: str, what: str, fmt: str) -> None:
     if fmt == "plover":
         if what != "events":
             raise click.UsageError("--format plover exports events only")
-        for line in jsonl(plover_record(e) for e in rows):
+        from .kb import KnowledgeBase
+
+        modes = plover_modes(KnowledgeBase())
+        for line in jsonl(plover_record(e, modes) for e in rows):
             out(line)
     elif fmt == "csv":
         for chunk in csv_text(rows, what):

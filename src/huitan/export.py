@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .kb import KnowledgeBase
 from .store import Store
 
 KINDS = ("documents", "events", "persons", "mechanisms", "statements")
@@ -72,7 +73,7 @@ def csv_text(rows: Iterable[dict[str, Any]], what: str) -> Iterator[str]:
 ROLE_ACTOR = {"host", "visitor", "sender", "donor", "receiver", "chair", "signatory", "party"}
 
 
-def plover_record(e: dict[str, Any]) -> dict[str, Any]:
+def plover_record(e: dict[str, Any], modes: dict[tuple[str, str | None], str] | None = None) -> dict[str, Any]:
     """An event in PLOVER's JSON shape: actor, recipient, event, mode, date, enddate, text offsets, citation."""
     parts = e.get("participants") or []
     actors = [p for p in parts if p["role"] in ROLE_ACTOR]
@@ -81,7 +82,8 @@ def plover_record(e: dict[str, Any]) -> dict[str, Any]:
     recipient = next((p for p in others if p is not actor), None)
     d = e.get("date") or {}
     src = (e.get("sources") or [{}])[0]
-    mode = {"TALKS": "meet", "MEET": "host", "VISIT": "visit", "CALL": "phone", "EXERCISE": "military"}.get(e["type"], "")
+    modes = modes or {}
+    mode = modes.get((e["type"], e.get("subtype")), modes.get((e["type"], None), ""))
     return {
         "id": e.get("event_id"),
         "event": e.get("plover"),
@@ -99,6 +101,19 @@ def plover_record(e: dict[str, Any]) -> dict[str, Any]:
         "citation": src.get("doc_id"),
         "huitan_type": e["type"],
     }
+
+
+def plover_modes(kb: KnowledgeBase) -> dict[tuple[str, str | None], str]:
+    """PLOVER modes by (type, subtype), from the codes table the events stage codes with."""
+    from .events import CODE_SCHEMA
+
+    return {(c["type"], c.get("subtype")): c["mode"] for c in kb.table(CODE_SCHEMA) if c.get("mode")}
+
+
+# Participant conditions on ``events e``, shared by the CLI and the web view: EXISTS lets the dates, type
+# and order drive the query while a frequent country only filters it.
+COUNTRY_SQL = "EXISTS (SELECT 1 FROM participants p WHERE p.event_id = e.event_id AND p.country = ?)"
+PERSON_SQL = "e.event_id IN (SELECT event_id FROM participants WHERE person_id = ? OR name = ?)"
 
 
 @dataclass
@@ -131,11 +146,11 @@ def query_events(store: Store, f: EventFilter) -> list[dict[str, Any]]:
     if f.date_to:
         where.append("e.date_start <= ?")
         args.append(f.date_to + "\uffff")
-    if f.country:  # a filter, not a driver: a country has many events, so dates/type/order pick the rows
-        where.append("EXISTS (SELECT 1 FROM participants p WHERE p.event_id = e.event_id AND p.country = ?)")
+    if f.country:
+        where.append(COUNTRY_SQL)
         args.append(f.country.upper())
     if f.person:
-        where.append("e.event_id IN (SELECT event_id FROM participants WHERE name = ? OR person_id = ?)")
+        where.append(PERSON_SQL)
         args += [f.person, f.person]
     sql = "SELECT e.record FROM events e" + (" WHERE " + " AND ".join(where) if where else "")
     sql += " ORDER BY e.date_start, e.event_id"

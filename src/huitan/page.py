@@ -161,7 +161,7 @@ def html_to_text(html: str, mk: Markers) -> tuple[str, str | None]:
                 break
     date = META_DATE.search(html) or TIME_TAG.search(html)
     text = "\n".join(lines).strip()
-    if not CJK.search(text) and not text:
+    if not text:
         raise ValueError("no text found in the HTML")
     return text, (date.group(1) if date else None)
 
@@ -455,7 +455,7 @@ def parse_teasers(lines: list[Line], mk: Markers) -> list[TeaserDraft]:
     return drafts
 
 
-def make_teaser(d: TeaserDraft, script: str, published: str | None, mk: Markers) -> Document:
+def make_teaser(d: TeaserDraft, script: str, mk: Markers) -> Document:
     body = [mk.gloss.sub("", d.lead.text)] if d.lead else []
     orig = [d.title.orig, *([d.lead.orig] if d.lead else [])]
     return Document(
@@ -494,7 +494,7 @@ def clean_page(raw: RawPage, kb: KnowledgeBase) -> PageResult:
     lines = cleaned.lines
     cut = next((i for i, ln in enumerate(lines) if mk.teasers.match(ln.text)), len(lines))
     article = make_article(lines[:cut], mk, cleaned, script)
-    teasers = [make_teaser(d, script, published, mk) for d in parse_teasers(lines[cut + 1:], mk)]
+    teasers = [make_teaser(d, script, mk) for d in parse_teasers(lines[cut + 1:], mk)]
     if article is None and not teasers:
         raise ValueError("no article text found on the page")
     page_id = article.doc_id if article else None

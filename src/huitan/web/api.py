@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 from itertools import combinations
 from typing import Any
 
-from ..export import KINDS, flat
+from ..export import COUNTRY_SQL, KINDS, PERSON_SQL, flat
 from ..model import Document
 from ..store import Store
 
@@ -77,10 +77,10 @@ def _where(q: EventQuery, store: Store, skip: str | None = None) -> tuple[str, l
         where.append("e.year = ?")
         args.append(q.year)
     if q.country and skip != "country":
-        where.append("e.event_id IN (SELECT event_id FROM participants WHERE country = ?)")
+        where.append(COUNTRY_SQL)
         args.append(q.country.upper())
     if q.person:
-        where.append("e.event_id IN (SELECT event_id FROM participants WHERE person_id = ? OR name = ?)")
+        where.append(PERSON_SQL)
         args += [q.person, q.person]
     if q.q:
         hits = store.search(q.q, limit=1000)
