@@ -50,7 +50,7 @@ class IngestSummary:
 
 @dataclass
 class PageOutcome:
-    """What :func:`process_page` returns for one page."""
+    """One page on its way through the stages: cleaned (by a worker), sorted (by the writer), analysed."""
 
     path: str
     key: str = ""  # identifies the input page (path, URL, content): a page already stored is skipped whole
@@ -59,6 +59,11 @@ class PageOutcome:
     analyses: dict[str, DocAnalysis | dict[str, Any] | str] = field(default_factory=dict)  # stored as JSON
     error: str | None = None
     sigs: dict[str, bytes] = field(default_factory=dict)  # near-duplicate signatures made by a worker
+    stored: bool = False  # the page was stored by an earlier run (or earlier in this one)
+    fate: dict[str, str] = field(default_factory=dict)  # doc id -> NEW, KNOWN, or the near-duplicate's id
+
+
+NEW, KNOWN = "\0new", "\0known"
 
 
 def page_key(raw: RawPage) -> str:
@@ -66,22 +71,63 @@ def page_key(raw: RawPage) -> str:
     return hashlib.sha1(f"{raw.path}\0{raw.url or ''}\0{content}".encode()).hexdigest()
 
 
-def process_page(raw: RawPage, kb: KnowledgeBase) -> PageOutcome:
-    """Clean and analyse one page; a bad page gives an outcome with ``error`` set."""
-    from .analyse import analyse_page
-
+def clean_stage(raw: RawPage, kb: KnowledgeBase, sign: bool = True) -> PageOutcome:
+    """Clean one page (and sign its documents for near-duplicate search); a bad page gives ``error``."""
     try:
         page = clean_page(raw, kb)
     except ValueError as exc:
         return PageOutcome(path=raw.path, error=str(exc))
-    analyses: list[DocAnalysis] = analyse_page(page, kb)
-    return PageOutcome(
-        path=raw.path,
-        key=page_key(raw),
-        url=raw.url,
-        documents=page.documents,
-        analyses={a.doc_id: a for a in analyses},  # serialised by the writer (json, no deep copy)
-    )
+    docs = page.documents
+    return PageOutcome(path=raw.path, key=page_key(raw), url=raw.url, documents=docs,
+                       sigs=signatures(docs) if sign else {})
+
+
+def analyse_stage(docs: list[Document], new: frozenset[str], kb: KnowledgeBase) -> dict[str, str]:
+    """The analyses, as JSON text, of the page's documents in ``new`` (only those are stored)."""
+    from .analyse import analyse_documents
+
+    return {a.doc_id: to_json(a) for a in analyse_documents(docs, kb, only=new)}
+
+
+def process_page(raw: RawPage, kb: KnowledgeBase) -> PageOutcome:
+    """Clean and analyse every document of one page (no store involved)."""
+    out = clean_stage(raw, kb, sign=False)
+    if out.error is None:
+        out.analyses = dict(analyse_stage(out.documents, frozenset(d.doc_id for d in out.documents), kb))
+    return out
+
+
+class Sorter:
+    """Decides, in page order and before any extraction, what each document of a page is: new, already
+    stored, or a near-duplicate of a stored one. Only new documents are analysed (a teaser repeated on
+    a hundred pages is analysed once), and a page stored by an earlier run is not analysed at all."""
+
+    def __init__(self, store: Store, nd: NearDuplicates | None) -> None:
+        self.store, self.nd = store, nd
+        self.pages: set[str] = set()
+        self.docs: set[str] = set()  # new in this run (maybe not written yet)
+
+    def __call__(self, out: PageOutcome) -> frozenset[str]:
+        """Fill ``out.stored`` and ``out.fate``; the ids of the documents to analyse."""
+        if out.key and (out.key in self.pages or self.store.has_page(out.key)):
+            out.stored = True
+            return frozenset()
+        self.pages.add(out.key)
+        nd = self.nd
+        for doc in out.documents:
+            if doc.doc_id in self.docs or self.store.has_document(doc.doc_id):
+                out.fate[doc.doc_id] = KNOWN
+                continue
+            if nd is not None:
+                near, sig = nd.find(doc, out.sigs.get(doc.doc_id) if nd.opts == DedupOptions() else None)
+                if near is not None:
+                    out.fate[doc.doc_id] = near
+                    continue
+                out.sigs[doc.doc_id] = sig
+                nd.add(doc.doc_id, doc.kind, sig)
+            out.fate[doc.doc_id] = NEW
+            self.docs.add(doc.doc_id)
+        return frozenset(k for k, v in out.fate.items() if v == NEW)
 
 
 # ---------------------------------------------------------------- workers
@@ -94,49 +140,72 @@ def _init_worker(kb_files: tuple[str, ...]) -> None:
         _WORKER_KB.append(KnowledgeBase(kb_files))
 
 
-def _work(raw: RawPage) -> PageOutcome:
-    """A worker's share: the page processed, plus what the writer would otherwise do serially
-    (analyses as JSON text, near-duplicate signatures), which also makes the result cheap to send."""
-    out = process_page(raw, _WORKER_KB[0])
-    if out.error is None:
-        out.analyses = {k: v if isinstance(v, str) else to_json(v) for k, v in out.analyses.items()}
-        out.sigs = signatures(out.documents)
-    return out
+def _clean(raw: RawPage, sign: bool) -> PageOutcome:
+    return clean_stage(raw, _WORKER_KB[0], sign)
 
 
-def outcomes(items: Iterable[RawPage | InputError], kb: KnowledgeBase,
-             opts: IngestOptions) -> Iterator[PageOutcome]:
-    """Process pages in order, in this process or in ``opts.workers`` processes (bounded, streaming)."""
-    if opts.workers <= 1:
-        for item in items:
-            if isinstance(item, InputError):
-                yield PageOutcome(path=item.path, error=item.reason)
-            else:
-                yield process_page(item, kb)
-        return
-    window: deque[Future[PageOutcome] | PageOutcome] = deque()
+def _analyse(docs: list[Document], new: frozenset[str]) -> dict[str, str]:
+    return analyse_stage(docs, new, _WORKER_KB[0])
+
+
+def outcomes(items: Iterable[RawPage | InputError], kb: KnowledgeBase, opts: IngestOptions,
+             sort: Callable[[PageOutcome], frozenset[str]]) -> Iterator[PageOutcome]:
+    """Pages cleaned, sorted by ``sort`` (in input order) and analysed, in this process or in
+    ``opts.workers`` processes (two bounded windows: cleaning ahead, analysis behind)."""
+    sign = opts.near_duplicates
     items = iter(items)
+
+    def here(item: RawPage | InputError) -> PageOutcome:
+        if isinstance(item, InputError):
+            return PageOutcome(path=item.path, error=item.reason)
+        out = clean_stage(item, kb, sign)
+        if out.error is None and (new := sort(out)):
+            out.analyses = dict(analyse_stage(out.documents, new, kb))
+        return out
+
+    if opts.workers <= 1:
+        yield from map(here, items)
+        return
     ctx = None
     if "fork" in multiprocessing.get_all_start_methods():
         # warm up, then fork: the first page is processed here, so imports and the knowledge base's
         # indexes are built once and shared copy-on-write, not rebuilt in every worker
         ctx = multiprocessing.get_context("fork")
         for item in items:
-            yield PageOutcome(path=item.path, error=item.reason) if isinstance(item, InputError) else process_page(item, kb)
+            yield here(item)
             if not isinstance(item, InputError):
                 break
         _WORKER_KB[:] = [kb]
+    ahead = opts.workers * 4
+    cleaning: deque[Future[PageOutcome] | PageOutcome] = deque()
+    analysing: deque[tuple[PageOutcome, Future[dict[str, str]] | None]] = deque()
     with ProcessPoolExecutor(max_workers=opts.workers, initializer=_init_worker, initargs=(opts.kb_files,),
                              mp_context=ctx) as pool:
+
+        def sort_next() -> None:
+            out = _result(cleaning.popleft())
+            new = sort(out) if out.error is None else frozenset()
+            analysing.append((out, pool.submit(_analyse, out.documents, new) if new else None))
+
+        def finish_next() -> PageOutcome:
+            out, fut = analysing.popleft()
+            if fut is not None:
+                out.analyses = dict(fut.result())
+            return out
+
         for item in items:
             if isinstance(item, InputError):
-                window.append(PageOutcome(path=item.path, error=item.reason))
+                cleaning.append(PageOutcome(path=item.path, error=item.reason))
             else:
-                window.append(pool.submit(_work, item))
-            while len(window) > opts.workers * 8:
-                yield _result(window.popleft())
-        while window:
-            yield _result(window.popleft())
+                cleaning.append(pool.submit(_clean, item, sign))
+            while len(cleaning) > ahead:
+                sort_next()
+            while len(analysing) > ahead:
+                yield finish_next()
+        while cleaning:
+            sort_next()
+        while analysing:
+            yield finish_next()
 
 
 def _result(x: Future[PageOutcome] | PageOutcome) -> PageOutcome:
@@ -153,12 +222,9 @@ def load_near_duplicates(store: Store) -> NearDuplicates:
     return nd
 
 
-def write_outcome(store: Store, out: PageOutcome, nd: NearDuplicates | None, summary: IngestSummary) -> None:
-    """Store one page's documents (inside the caller's transaction).
-
-    A page stored by an earlier run is skipped whole, so a rerun links nothing a second time.
-    """
-    if out.key and store.has_page(out.key):
+def write_outcome(store: Store, out: PageOutcome, summary: IngestSummary) -> None:
+    """Store one sorted page's documents (inside the caller's transaction)."""
+    if out.stored:
         summary.known += len(out.documents)
         return
     if out.key:
@@ -167,26 +233,23 @@ def write_outcome(store: Store, out: PageOutcome, nd: NearDuplicates | None, sum
     for doc in out.documents:
         for src in doc.sources:
             src["page"] = replaced.get(src.get("page") or "", src.get("page"))
-        if store.has_document(doc.doc_id):
+        fate = out.fate.get(doc.doc_id, NEW)
+        if fate == KNOWN:
             summary.known += 1
             for src in doc.sources:
                 store.add_source(doc.doc_id, src)
-            continue
-        near, sig = nd.find(doc, out.sigs.get(doc.doc_id) if nd.opts == DedupOptions() else None) \
-            if nd is not None else (None, b"")
-        if near is not None:
+        elif fate != NEW:
             summary.near_duplicates += 1
-            replaced[doc.doc_id] = near
+            replaced[doc.doc_id] = fate
             for src in doc.sources:
-                store.add_source(near, src, near_duplicate=True)
-            continue
-        store.add_document(doc, out.analyses.get(doc.doc_id))
-        for src in doc.sources:
-            store.add_source(doc.doc_id, src)
-        if nd is not None:
-            store.add_minhash(doc.doc_id, sig)
-            nd.add(doc.doc_id, doc.kind, sig)
-        summary.new += 1
+                store.add_source(fate, src, near_duplicate=True)
+        else:
+            store.add_document(doc, out.analyses.get(doc.doc_id))
+            for src in doc.sources:
+                store.add_source(doc.doc_id, src)
+            if doc.doc_id in out.sigs:
+                store.add_minhash(doc.doc_id, out.sigs[doc.doc_id])
+            summary.new += 1
 
 
 def ingest(paths: Iterable[str], store: Store, opts: IngestOptions | None = None,
@@ -204,13 +267,13 @@ def ingest(paths: Iterable[str], store: Store, opts: IngestOptions | None = None
         with store.transaction():
             before = summary.new
             for out in pending:
-                write_outcome(store, out, nd, summary)
+                write_outcome(store, out, summary)
             if summary.new > before:
                 store.set_meta("dirty", "1")
         pending.clear()
 
     items = read_inputs(paths, ReadOptions(max_bytes=opts.max_bytes))
-    for out in outcomes(items, kb, opts):
+    for out in outcomes(items, kb, opts, Sorter(store, nd)):
         if on_page:
             on_page(out)
         if out.error:
