@@ -1,25 +1,37 @@
-"""Near-duplicate detection: MinHash LSH over character shingles (datasketch).
+"""Near-duplicate detection: MinHash LSH over character shingles.
 
 Exact repeats are settled by ``doc_id`` (a hash of the normalised text) before
 this stage is asked anything. Only documents that are new by id are hashed,
 and only their opening (title, lead and the next paragraph, capped), which is
-where a re-issued teaser or a story copied by another outlet agrees: that keeps
-MinHash, the costly step, off the bulk of the text. A candidate from the LSH
-index is confirmed with the exact Jaccard similarity of the two openings.
+where a re-issued teaser or a story copied by another outlet agrees. A
+candidate from the LSH index is confirmed with the estimated Jaccard
+similarity of the two openings.
+
+The MinHash is computed with numpy over all shingles at once (datasketch's
+``MinHash.update_batch`` hashes shingle by shingle in Python, and importing
+datasketch imports scipy: together slower than the rest of cleaning). The
+scheme is the one datasketch uses — universal hashing ``(a·h + b) mod p`` with
+``p = 2⁶¹−1``, truncated to 32 bits — and the LSH bands are chosen by the same
+rule (least weighted false positive and negative area); ``tests/test_dedup.py``
+checks both against datasketch.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from .model import Document
 from .page import norm_key
 
-SCHEME = "affine32"  # datasketch 2 hashing scheme; stored signatures are only comparable within one scheme
-SIG_DTYPE = np.uint32  # the dtype of affine32 hash values, as stored in the minhash table
+# stored signatures are only comparable within one scheme: a database signed with another is re-signed
+SCHEME = "huitan-minhash-1"
+SIG_DTYPE = np.uint32
+_PRIME = np.uint64((1 << 61) - 1)
+_MASK32 = np.uint64(0xFFFFFFFF)
+_SEED = 1
 
 
 @dataclass
@@ -30,42 +42,92 @@ class DedupOptions:
     prefix_chars: int = 400
 
 
+def opening_text(title: str, body: list[str], opts: DedupOptions) -> str:
+    return norm_key(title + "".join(body[:2]))[: opts.prefix_chars]
+
+
 def opening(doc: Document, opts: DedupOptions) -> str:
-    return norm_key(doc.title + "".join(doc.body[:2]))[: opts.prefix_chars]
+    return opening_text(doc.title, doc.body, opts)
 
 
-def shingles(text: str, k: int) -> set[bytes]:
-    return {text[i:i + k].encode("utf-8") for i in range(max(1, len(text) - k + 1))}
+def shingle_hashes(text: str, k: int) -> np.ndarray:
+    """A 32-bit hash of every ``k``-character shingle of ``text`` (the whole text when shorter), as uint64."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(codes) == 0:
+        codes = np.zeros(1, dtype=np.uint64)
+    n = max(1, len(codes) - k + 1)
+    x = np.zeros(n, dtype=np.uint64)
+    for j in range(min(k, len(codes))):  # code points are 21 bits: three fit a 64-bit word exactly
+        x = (x << np.uint64(21)) | codes[j:j + n]
+    # splitmix64 finaliser: every input bit reaches the low 32 bits
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return x & _MASK32
+
+
+@cache
+def permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``a`` and ``b`` of each permutation; ``a, b < 2³²`` so ``a·h + b`` (``h < 2³²``) never overflows."""
+    rng = np.random.RandomState(_SEED)
+    a = rng.randint(1, 1 << 32, size=num_perm, dtype=np.uint64)
+    b = rng.randint(0, 1 << 32, size=num_perm, dtype=np.uint64)
+    return a, b
+
+
+def minhash(text: str, opts: DedupOptions) -> np.ndarray:
+    """The MinHash signature (``num_perm`` uint32 values) of the text's shingles."""
+    a, b = permutations(opts.num_perm)
+    h = shingle_hashes(text, opts.shingle)
+    hv = ((h[:, None] * a + b) % _PRIME) & _MASK32
+    return hv.min(axis=0).astype(SIG_DTYPE)
+
+
+def _area(p: np.ndarray, s: np.ndarray) -> float:
+    return float(np.sum((p[1:] + p[:-1]) * np.diff(s)) / 2)
+
+
+@cache
+def lsh_bands(threshold: float, num_perm: int, weights: tuple[float, float] = (0.5, 0.5)) -> tuple[int, int]:
+    """Bands and rows per band minimising the weighted false-positive and false-negative areas
+    of the LSH S-curve (datasketch's ``_optimal_param``, integrated numerically)."""
+    lo = np.linspace(0.0, threshold, 201)
+    hi = np.linspace(threshold, 1.0, 201)
+    best, best_err = (1, 1), float("inf")
+    for b in range(1, num_perm + 1):
+        for r in range(1, num_perm // b + 1):
+            fp = _area(1 - (1 - lo ** r) ** b, lo)
+            fn = _area((1 - hi ** r) ** b, hi)
+            err = fp * weights[0] + fn * weights[1]
+            if err < best_err:
+                best, best_err = (b, r), err
+    return best
 
 
 class NearDuplicates:
     """A banded LSH index of the stored documents' openings, kept compact: memory stays flat.
 
-    Same candidates as datasketch's ``MinHashLSH`` with these bands and rows (bands
-    compared whole), but stored as one int per band in a dict and the signatures
-    in one array: about 1 kB a document instead of about 4 kB.
+    One int per band in a dict and the signatures in one array: about 1 kB a document.
     """
 
     def __init__(self, opts: DedupOptions | None = None) -> None:
         self.opts = opts or DedupOptions()
         # candidates from a lower LSH threshold with recall weighted up; each is then verified
-        params = MinHashLSH(threshold=self.opts.threshold - 0.1, num_perm=self.opts.num_perm, weights=(0.2, 0.8))
-        self.ranges: list[tuple[int, int]] = list(params.hashranges)
+        bands, rows = lsh_bands(self.opts.threshold - 0.1, self.opts.num_perm, (0.2, 0.8))
+        self.ranges: list[tuple[int, int]] = [(i * rows, (i + 1) * rows) for i in range(bands)]
         self.bands: list[dict[int, int | list[int]]] = [{} for _ in self.ranges]
         self.ids: list[str] = []
         self.kinds: list[str] = []
         self.row: dict[str, int] = {}
         self.sigs = np.zeros((1024, self.opts.num_perm), dtype=SIG_DTYPE)
-        # the permutations depend only on num_perm and the seed: draw them once, not per MinHash
-        self._perms = _perms(self.opts.num_perm)
 
     def __len__(self) -> int:
         return len(self.ids)
 
-    def signature(self, doc: Document) -> MinHash:
-        m = MinHash(num_perm=self.opts.num_perm, scheme=SCHEME, permutations=self._perms)
-        m.update_batch(list(shingles(opening(doc, self.opts), self.opts.shingle)))
-        return m
+    def signature(self, doc: Document) -> np.ndarray:
+        return minhash(opening(doc, self.opts), self.opts)
 
     def _keys(self, hv: np.ndarray) -> list[int]:
         return [hash(hv[lo:hi].tobytes()) for lo, hi in self.ranges]
@@ -96,8 +158,7 @@ class NearDuplicates:
 
         ``sig``: the signature already computed with these options (by :func:`signatures`, in a worker).
         """
-        hv = (np.frombuffer(sig, dtype=SIG_DTYPE) if sig is not None
-              else self.signature(doc).hashvalues.astype(SIG_DTYPE))
+        hv = np.frombuffer(sig, dtype=SIG_DTYPE) if sig is not None else self.signature(doc)
         cands: set[int] = set()
         for band, key in zip(self.bands, self._keys(hv), strict=True):
             have = band.get(key)
@@ -118,19 +179,4 @@ class NearDuplicates:
 def signatures(docs: list[Document], opts: DedupOptions | None = None) -> dict[str, bytes]:
     """Signatures of the documents' openings, as :meth:`NearDuplicates.find` computes them (for workers)."""
     opts = opts or DedupOptions()
-    perms = _perms(opts.num_perm)
-    out = {}
-    for doc in docs:
-        m = MinHash(num_perm=opts.num_perm, scheme=SCHEME, permutations=perms)
-        m.update_batch(list(shingles(opening(doc, opts), opts.shingle)))
-        out[doc.doc_id] = m.hashvalues.astype(SIG_DTYPE).tobytes()
-    return out
-
-
-_PERMS: dict[int, np.ndarray] = {}
-
-
-def _perms(num_perm: int) -> np.ndarray:
-    if num_perm not in _PERMS:
-        _PERMS[num_perm] = MinHash(num_perm=num_perm, scheme=SCHEME).permutations
-    return _PERMS[num_perm]
+    return {doc.doc_id: minhash(opening(doc, opts), opts).tobytes() for doc in docs}

@@ -11,6 +11,7 @@ on the next run if a previous run died before it finished (``meta.dirty``).
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -18,7 +19,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from .dedup import DedupOptions, NearDuplicates, signatures
+from .dedup import SCHEME, DedupOptions, NearDuplicates, minhash, opening_text, signatures
 from .ingest import InputError, ReadOptions, read_inputs
 from .kb import KnowledgeBase
 from .model import DocAnalysis, Document, RawPage
@@ -216,7 +217,15 @@ def _result(x: Future[PageOutcome] | PageOutcome) -> PageOutcome:
 
 
 def load_near_duplicates(store: Store) -> NearDuplicates:
+    """The index of the stored documents' signatures (re-signed first if they were made by another scheme)."""
     nd = NearDuplicates()
+    if store.get_meta("minhash_scheme") != SCHEME:
+        with store.transaction():
+            rows = store.db.execute("SELECT m.doc_id, d.title, d.body FROM minhash m JOIN documents d USING (doc_id)")
+            for doc_id, title, body in rows.fetchall():
+                sig = minhash(opening_text(title or "", json.loads(body or "[]"), nd.opts), nd.opts)
+                store.add_minhash(doc_id, sig.tobytes())
+            store.set_meta("minhash_scheme", SCHEME)
     for row in store.db.execute("SELECT m.doc_id, d.kind, m.sig FROM minhash m JOIN documents d USING (doc_id)"):
         nd.add(row[0], row[1], row[2])
     return nd
