@@ -505,3 +505,12 @@ def test_visiting_group_attends_the_meeting_its_speaker_attends(kb: KnowledgeBas
     events, _ = run(kb, body)
     confs = [e for e in events if e.type == "CONFERENCE"]
     assert confs and roles(confs[0]) == {"王毅": "attendee", "王小洪": "attendee", "董军": "attendee"}
+
+
+@pytest.mark.parametrize("span", ["三", "十", "十六", "二十一", "两", "〇", "零", "一百零五", "3", "12", "九"])
+def test_session_numerals_read_as_cn2an_reads_them(span: str) -> None:
+    import cn2an
+
+    from huitan.mechanisms import numeral
+
+    assert numeral(span) == int(cn2an.cn2an(span, "smart"))

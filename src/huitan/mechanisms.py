@@ -12,11 +12,10 @@ cn2an reads the numeral span only.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-
-import cn2an
 
 from .kb import KnowledgeBase
 from .triggers import cues
@@ -58,6 +57,22 @@ def _blank_parens(text: str) -> str:
     return PAREN.sub(lambda m: "\0" * len(m.group()), text)
 
 
+def numeral(span: str) -> int | None:
+    """The value of a numeral span: digits, one Chinese numeral character, else cn2an (imported only then:
+    it takes half a second)."""
+    span = span.strip()
+    if span.isdigit():
+        return int(span)
+    if len(span) == 1 and 0 <= unicodedata.numeric(span, -1) <= 10:  # 〇 零 一 … 十
+        return int(unicodedata.numeric(span))
+    import cn2an
+
+    try:
+        return int(cn2an.cn2an(span, "smart"))
+    except (ValueError, KeyError):
+        return None
+
+
 def find_mechanisms(text: str, kb: KnowledgeBase, persons: Sequence[tuple[int, int]] = ()) -> list[Mechanism]:
     """Every numbered series session named in ``text`` (usually one sentence).
 
@@ -73,9 +88,8 @@ def find_mechanisms(text: str, kb: KnowledgeBase, persons: Sequence[tuple[int, i
         if m.group(2):
             session = 1  # 首次, 首届: the first session
         else:
-            try:
-                session = int(cn2an.cn2an(m.group(1), "smart"))
-            except (ValueError, KeyError):
+            session = numeral(m.group(1))
+            if session is None:
                 continue
         left_from = max([0, m.start() - 40] + [e for _, e in persons if e <= m.start()])
         left_raw = work[left_from:m.start()]
