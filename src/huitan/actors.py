@@ -15,8 +15,9 @@ Public API: :func:`extract_actors`.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import rjieba
 
@@ -29,12 +30,14 @@ from huitan.persons import name_parts, names_match
 # Characters a position chain is written in (the enumeration comma 、 joins positions).
 CHAIN_CHAR_RE = re.compile(rf"[{CJK}0-9、]")
 CHAIN_MAX = 80  # longest position chain looked at, in characters
-NON_CHAIN_RE = re.compile(rf"[^{CJK}0-9、]")
+# the run of chain characters before a name, matched in the reversed text (at most CHAIN_MAX)
+CHAIN_RUN_RE = re.compile(rf"[{CJK}0-9、]{{0,{CHAIN_MAX}}}")
 CHAIN_SEP_RE = re.compile("[、兼]")
 # jieba tags of words that precede a position without being part of it: verbs, prepositions, adverbs
 LEADING_TAGS = frozenset("vpdcur")
 VERB_TAGS = frozenset("vl")  # jieba tags of a verb or set phrase that no transliterated name contains
 CJK_RUN_RE = re.compile(rf"[{CJK}]+")
+NAME_MAX = 8  # longest name after a title, in characters (all transliteration characters)
 REGNAL_RE = re.compile(r"[一二三四五六七八九十]{1,3}世")
 # a name dot between two characters; the name around it is found by scanning outwards (a regex that
 # starts at every character of a long run would take quadratic time)
@@ -43,17 +46,42 @@ RUN_AFTER_RE = re.compile(rf"[{CJK}\-－‐]{{1,16}}")
 RUN_BEFORE_RE = re.compile(rf"[{CJK}\-－‐]{{1,16}}$")
 DOTS = "·•‧・．"
 NAME_SEPS = DOTS + "-－‐"
+DOTS_SET = frozenset(DOTS)
 LATIN_ALIAS_RE = re.compile(r"\s?[（(]\s?([A-ZÀ-Ỹ][A-Za-zÀ-ỹ .'’\-–]{1,60}?)\s?[)）]")
 # what may follow a name: rank, title, honorific, a boundary word, a plural back-reference
 END_KINDS = frozenset({"boundary", "title", "rank", "honorific", "backref", "org_word"})
 # what may not start inside a name
 INNER_KINDS = frozenset({"boundary", "title", "rank", "honorific", "backref", "org_word"})
+UNCLEAN_KINDS = INNER_KINDS | {"country", "modifier"}  # what may not start inside a name candidate
+DOT_CUT_KINDS = INNER_KINDS | {"country", "modifier", "place", "org"}  # what splits a run of dot names
 CHAIN_STOP_KINDS = frozenset({"boundary", "rank", "honorific", "person", "backref"})
 INNER_CONJ = frozenset({"与", "和"})
 BYLINE_RE = re.compile(rf"记者\s?([{CJK}]{{2,3}})\s?(?:摄|[）)])")
 OUTLET_BEFORE_RE = re.compile(rf"[{CJK}]{{1,6}}$")
 # a delegation led by a person: the lead cue, then the delegation's name within one clause
 DELEGATION_RE = re.compile(rf"[{CJK}]{{2,40}}?代表团")
+
+
+@dataclass(slots=True)
+class _Found:
+    """Names found in one section: their ends (as a set and sorted) and the reversed text, in which
+    the run of chain characters before a name is one regex match."""
+
+    ends: set[int]
+    sorted_ends: list[int]
+    rev: str
+
+
+@lru_cache(maxsize=4096)
+def _tag(text: str) -> tuple[tuple[str, str], ...]:
+    """jieba's (word, tag) pairs of a short text (memoised: names and chain heads repeat)."""
+    return tuple(rjieba.tag(text))
+
+
+@lru_cache(maxsize=4096)
+def _cut(text: str) -> tuple[str, ...]:
+    """jieba's words of a short text (memoised)."""
+    return tuple(rjieba.cut(text))
 
 
 @dataclass
@@ -84,19 +112,25 @@ def _ends_name(text: str, ti: TokenIndex, i: int) -> bool:
     return t is not None and t.kind in END_KINDS
 
 
+def _unclean_from(ti: TokenIndex, a: int, limit: int) -> int:
+    """Start of the first word in ``[a, limit)`` that may not start inside a name beginning at ``a`` (a title,
+    boundary, rank or country word; a one-character boundary word may: ``再``, ``之`` also write names),
+    else ``limit``: ``[a, b)`` is a clean candidate when ``b`` is at most this."""
+    for t in ti.starting_in(a, limit):
+        if t.kind in UNCLEAN_KINDS and (t.start == a or len(t.word) > 1 or t.kind != "boundary"):
+            return t.start
+    return limit
+
+
 def _clean_candidate(ti: TokenIndex, a: int, b: int) -> bool:
     """No title, boundary, rank or country word starts inside ``[a, b)`` (a one-character boundary word
     may: ``再``, ``之`` also write names)."""
-    for t in ti.starting_in(a, b):
-        inner = t.kind in INNER_KINDS or t.kind in ("country", "modifier")
-        if inner and (t.start == a or len(t.word) > 1 or t.kind != "boundary"):
-            return False
-    return True
+    return _unclean_from(ti, a, b) >= b
 
 
 def _plausible(lex: Lexicon, name: str) -> bool:
     """A Chinese or Vietnamese name starts with a surname; a transliterated one uses transliteration characters."""
-    return name[0] in lex.surnames or all(c in lex.translit for c in name)
+    return name[0] in lex.surnames or lex.translit.issuperset(name)
 
 
 def _name_after(text: str, lex: Lexicon, ti: TokenIndex, e: int, title_start: int,
@@ -111,19 +145,24 @@ def _name_after(text: str, lex: Lexicon, ti: TokenIndex, e: int, title_start: in
     t = ti.by_start.get(e)
     if t is not None and t.kind == "person":
         return t.end
-    for k in range(2, 9):
-        b = e + k
-        if b > len(text) or not CJK_RUN_RE.fullmatch(text, e, b) or not _clean_candidate(ti, e, b):
-            return None
-        if k > 4 and not all(c in lex.translit for c in text[e:b]):
+    run = CJK_RUN_RE.match(text, e, e + NAME_MAX)
+    if run is None:
+        return None
+    # candidates [e, b) must lie in the run of characters and end before the first word that may not start
+    # inside a name
+    last = min(run.end(), _unclean_from(ti, e, run.end()))
+    i = bisect_left(ti.starts, e)
+    first_word = ti.starts[i] if i < len(ti.starts) else len(text)  # no word starts in [e, b) for b <= this
+    for b in range(e + 2, last + 1):
+        if b - e > 4 and not lex.translit.issuperset(text[e:b]):
             return None
         m = REGNAL_RE.match(text, b)
         if m:
             return m.end() if _plausible(lex, text[e:b]) else None
         if _ends_name(text, ti, b):
             if listed:
-                return b if k <= 3 and text[e] in lex.surnames else None
-            if _plausible(lex, text[e:b]) or (not ti.starting_in(e, b) and _qualified(text, lex, ti, title_start)):
+                return b if b - e <= 3 and text[e] in lex.surnames else None
+            if _plausible(lex, text[e:b]) or (first_word >= b and _qualified(text, lex, ti, title_start)):
                 return b
             return None
     return None
@@ -187,9 +226,7 @@ def _dot_names(text: str, lex: Lexicon, ti: TokenIndex, a: int, b: int) -> list[
     # a regnal number before a name dot belongs to the name (阿卜杜拉二世·伊本·侯赛因), not a numeral word
     regnal = [(m.start(), m.end()) for m in REGNAL_RE.finditer(text, a, b) if text[m.end():m.end() + 1] in DOTS]
     for t in ti.within(a, b):
-        if any(s <= t.start < e for s, e in regnal):
-            continue
-        if t.kind in INNER_KINDS or t.kind in ("country", "modifier", "place", "org"):
+        if t.kind in DOT_CUT_KINDS and not (regnal and any(s <= t.start < e for s, e in regnal)):
             cuts += [t.start, t.end]
     cuts.append(b)
     out = []
@@ -198,22 +235,24 @@ def _dot_names(text: str, lex: Lexicon, ti: TokenIndex, a: int, b: int) -> list[
         if text[x:x + 1] in DOTS and before is not None and before.kind == "honorific":
             x += 1  # an honorific joined to the name by a dot (谢赫·哈立德·本·哈利法): the name starts after it
         piece = text[x:y]
+        if DOTS_SET.isdisjoint(piece):
+            continue
         dots = [i for i, c in enumerate(piece) if c in NAME_SEPS]
-        if not any(c in DOTS for c in piece) or dots[0] == 0 or dots[-1] >= len(piece) - 1 or not CJK_RE.match(piece[-1]):
+        if dots[0] == 0 or dots[-1] >= len(piece) - 1 or not CJK_RE.match(piece[-1]):
             continue
         first = piece[: dots[0]]
         regnal_m = REGNAL_RE.search(first)
         bare = first[: regnal_m.start()] if regnal_m and regnal_m.end() == len(first) else first  # 阿卜杜拉二世·…
         if dots[0] > 4 and not all(c in lex.translit for c in bare):
             # a long first part with words that are not transliterations: keep its last word
-            words = rjieba.cut(first)
+            words = _cut(first)
             keep = words[-1] if len(words[-1]) >= 2 else "".join(words[-2:])
             x += dots[0] - len(keep)
         last = piece[dots[-1] + 1:]
         if len(last) > 4:
             # a long last part running into the sentence (…勒德里昂检阅仪仗队): cut before its first verb
             k = 0
-            for word, tag in rjieba.tag(last):
+            for word, tag in _tag(last):
                 if k >= 2 and len(word) >= 2 and tag[:1] in VERB_TAGS:
                     y -= len(last) - k
                     break
@@ -225,8 +264,7 @@ def _dot_names(text: str, lex: Lexicon, ti: TokenIndex, a: int, b: int) -> list[
 # ------------------------------------------------------------------ chains
 
 
-def _chain(text: str, ti: TokenIndex, name_start: int, name_ends: set[int],
-           breaks: list[int]) -> tuple[int, list[tuple[int, int]]]:
+def _chain(text: str, ti: TokenIndex, name_start: int, found: _Found) -> tuple[int, list[tuple[int, int]]]:
     """Chain start and position spans of the title chain ending at ``name_start``.
 
     An honorific (``拿督``, ``谢赫·``) or a colon may stand between the last title and the name.
@@ -243,9 +281,13 @@ def _chain(text: str, ti: TokenIndex, name_start: int, name_ends: set[int],
     if t is None or t.kind != "title":
         return name_start, []
     name_start = end
-    k = bisect_left(breaks, name_start) - 1  # the last character before the name a chain cannot hold
-    j = max(breaks[k] + 1 if k >= 0 else 0, name_start - CHAIN_MAX)
-    j = max([j, *(e for e in name_ends if j < e <= name_start)])
+    # after the last character before the name a chain cannot hold, at most CHAIN_MAX back
+    run = CHAIN_RUN_RE.match(found.rev, len(text) - name_start)  # always matches, perhaps empty
+    j = name_start - (run.end() - run.start() if run else 0)
+    k = bisect_right(found.sorted_ends, name_start) - 1  # and after the last name before it
+    if k >= 0 and found.sorted_ends[k] > j:
+        j = found.sorted_ends[k]
+    name_ends = found.ends
     for tk in reversed(ti.within(j, name_start)):
         if tk.kind not in CHAIN_STOP_KINDS:
             continue
@@ -278,7 +320,7 @@ def _chain(text: str, ti: TokenIndex, name_start: int, name_ends: set[int],
         a, b = kept[0]
         first = ti.by_start.get(a)
         if first is None or first.kind not in ("country", "org", "place", "title", "org_word"):
-            for word, tag in rjieba.tag(text[a:b]):
+            for word, tag in _tag(text[a:b]):
                 if tag[:1] not in LEADING_TAGS or a + len(word) >= b:
                     break
                 a += len(word)
@@ -324,6 +366,8 @@ def _body_start(text: str, ti: TokenIndex, verb: Token, j: int, name_start: int)
 
 def _position_text(text: str, ti: TokenIndex, a: int, b: int) -> str:
     """A position as written, without modifiers such as ``新任``."""
+    if "modifier" not in ti.by_kind:
+        return text[a:b]
     mods = [t for t in ti.within(a, b) if t.kind == "modifier"]
     if not mods:
         return text[a:b]
@@ -354,11 +398,16 @@ def position_country(ti: TokenIndex, text: str, a: int, b: int) -> str | None:
 def _spans(text: str, lex: Lexicon, ti: TokenIndex) -> list[Span]:
     """Person mentions with their chains in one section text."""
     names: dict[int, int] = {}  # name start -> end
+    claimed: list[tuple[int, int]] = []  # the same, sorted (names do not overlap)
 
     def claim(a: int, b: int) -> None:
-        if b - a < 2 or any(a < e and s < b for s, e in names.items()):
+        if b - a < 2:
+            return
+        k = bisect_left(claimed, (b,)) - 1  # the last name starting before b: only it can overlap
+        if k >= 0 and claimed[k][1] > a:
             return
         names[a] = b
+        insort(claimed, (a, b))
 
     for a, b in _dot_runs(text):
         for x, y in _dot_names(text, lex, ti, a, b):
@@ -397,12 +446,10 @@ def _spans(text: str, lex: Lexicon, ti: TokenIndex) -> list[Span]:
             if begin is not None:
                 claim(begin, t.start)
                 taken.add(t.start)
-    name_ends = set(names.values())
-    breaks = [m.start() for m in NON_CHAIN_RE.finditer(text)]
+    found = _Found(set(names.values()), sorted(names.values()), text[::-1])
     spans = []
-    for a in sorted(names):
-        b = names[a]
-        start, pos = _chain(text, ti, a, name_ends, breaks)
+    for a, b in claimed:
+        start, pos = _chain(text, ti, a, found)
         end, rank, alias, post_titles = b, None, None, []
         post = ti.by_start.get(b)
         while post is not None and post.kind == "title":
@@ -419,13 +466,12 @@ def _spans(text: str, lex: Lexicon, ti: TokenIndex) -> list[Span]:
                 alias, end = am.group(1).strip(), am.end()
         spans.append(Span(start, a, b, end, text[a:b], [_position_text(text, ti, x, y) for x, y in pos],
                           [position_country(ti, text, x, y) for x, y in pos], rank, alias, post=post_titles))
-    _envoy_chains(text, lex, ti, spans, name_ends, breaks)
+    _envoy_chains(text, lex, ti, spans, found)
     spans.extend(_bylines(text, names))
     return spans
 
 
-def _envoy_chains(text: str, lex: Lexicon, ti: TokenIndex, spans: list[Span], name_ends: set[int],
-                  breaks: list[int]) -> None:
+def _envoy_chains(text: str, lex: Lexicon, ti: TokenIndex, spans: list[Span], found: _Found) -> None:
     """An envoy's positions listed before the principal (``外交部长、苏林总书记特使黎怀忠``) are the envoy's."""
     by_name_end = {s.name_end: s for s in spans}
     for y in spans:
@@ -435,7 +481,7 @@ def _envoy_chains(text: str, lex: Lexicon, ti: TokenIndex, spans: list[Span], na
         last = ti.by_end.get(y.name_start)
         if last is None or last.word not in lex.envoy_titles:
             continue
-        start, pos = _chain(text, ti, x.name_start - 1, name_ends, breaks)
+        start, pos = _chain(text, ti, x.name_start - 1, found)
         if pos:
             y.start = start
             y.positions = [_position_text(text, ti, a, b) for a, b in pos] + [text[x.name_start:y.name_start]]

@@ -14,9 +14,10 @@ Used by :mod:`huitan.actors`.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
-from huitan.lexicon import CJK_RE, Lexicon, TokenIndex
+from huitan.lexicon import CJK, CJK_RE, Lexicon, TokenIndex
 from huitan.model import Mention, Person
 from huitan.persons import name_parts
 from huitan.textutil import sentences
@@ -26,6 +27,7 @@ ORG_STOP_KINDS = frozenset({"title", "rank", "honorific", "backref", "person"})
 INNER_CONJ = frozenset({"与", "和"})
 ORG_START_KINDS = frozenset({"place", "country", "org"})
 BOTH_SIDES = "双方"
+CJK_RUN_RE = re.compile(f"[{CJK}]+")
 
 
 # ------------------------------------------------------------------ organisations and places
@@ -33,24 +35,31 @@ BOTH_SIDES = "双方"
 
 def _org_end(text: str, ti: TokenIndex, lex: Lexicon, start: int, first_end: int, names: dict[int, int]) -> int:
     """End of the organisation name that starts with the token ``[start, first_end)`` (or ``first_end``)."""
-    pos = first_end
-    best = first_end
-    while pos < len(text) and CJK_RE.match(text[pos]) and pos not in names:
-        tk = ti.by_start.get(pos)
+    pos = best = first_end
+    run = CJK_RUN_RE.match(text, pos)
+    stop = run.end() if run else pos  # the name runs through Chinese characters only
+    by_start, suffixes = ti.by_start, lex.suffixes
+    while pos < stop and pos not in names:
+        tk = by_start.get(pos)
         if tk is not None:
-            if tk.kind in ORG_STOP_KINDS:
+            kind = tk.kind
+            if kind in ORG_STOP_KINDS:
                 break
-            if tk.kind == "boundary":
-                nxt = ti.by_start.get(tk.end)
+            if kind == "boundary":
+                nxt = by_start.get(tk.end)
                 if not (tk.word in INNER_CONJ and best > first_end
-                        and (nxt is None or nxt.kind not in ("country", "place", "org"))):
+                        and (nxt is None or nxt.kind not in ORG_START_KINDS)):
                     break
-            elif tk.kind in ("country", "place") and text[pos - 1] != "驻":
+            elif (kind == "country" or kind == "place") and text[pos - 1] != "驻":
                 break
             pos = tk.end
+            if pos > stop:  # a word with other characters (a dot, a digit) runs past the run
+                run = CJK_RUN_RE.match(text, pos)
+                stop = run.end() if run else pos
         else:
             pos += 1
-        if text[pos - 1] in lex.suffix_ends and any(text.endswith(sf, start, pos) for sf in lex.suffixes[text[pos - 1]]):
+        sfs = suffixes.get(text[pos - 1])
+        if sfs is not None and text.endswith(sfs, start, pos):
             best = pos
     return best
 
@@ -172,13 +181,14 @@ def _plural_refs(texts: dict[str, str], tis: dict[str, TokenIndex], persons: lis
         if not refs:
             continue
         seen = sorted((m.start, m.entity) for m in mentions if m.section == sec and m.entity is not None)
-        sents = sentences(text)
+        sents: list[tuple[int, int]] | None = None
         for t in refs:
-            before = [e for s, e in seen if s < t.start and e is not None and e not in bylines]
             nxt = ti.by_start.get(t.end)
             end = t.end
             if t.word == BOTH_SIDES:
                 # persons of the current and the previous sentence
+                if sents is None:
+                    sents = sentences(text)
                 k = next((i for i, (s, e) in enumerate(sents) if s <= t.start < e), 0)
                 lo = sents[max(0, k - 1)][0] if sents else 0
                 near = [e for s, e in seen if lo <= s < t.start and e is not None and e not in bylines]
@@ -186,6 +196,7 @@ def _plural_refs(texts: dict[str, str], tis: dict[str, TokenIndex], persons: lis
                 if len({persons[i].country for i in cands}) != 2 or len(cands) != 2:
                     continue
             elif nxt is not None and nxt.kind == "title":
+                before = [e for s, e in seen if s < t.start and e is not None and e not in bylines]
                 core = nxt.word[-2:]
                 cands = list(dict.fromkeys(i for i in before if any(p.endswith(core) for p in persons[i].positions)))
                 end = nxt.end

@@ -20,8 +20,9 @@ person names, and :func:`tokens` runs it over a text.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 import ahocorasick_rs
@@ -118,14 +119,14 @@ class Lexicon:
     vi_name_re: re.Pattern[str]  # Vietnamese names with a middle 氏 or 文 (裴氏明怀, 阮文年)
     country_names: dict[str, str]  # every written country form → code
     pair_shorts: dict[str, str]  # one-character short forms (越, 中) → code
-    suffixes: dict[str, list[str]]  # organisation suffixes (部, 委员会) by their last character
+    suffixes: dict[str, tuple[str, ...]]  # organisation suffixes (部, 委员会) by their last character
     prefixes: frozenset[str] = frozenset()  # party, army and state-body prefixes (越共, 解放军)
     rank_en: dict[str, str] = field(default_factory=dict)
     press_titles: tuple[str, ...] = ()  # a position ending in one is a reporter's (记者, 通讯员)
     envoy_titles: frozenset[str] = frozenset()  # X特使Y: Y acts for X (特使)
 
     @property
-    def suffix_ends(self) -> dict[str, list[str]]:
+    def suffix_ends(self) -> dict[str, tuple[str, ...]]:
         """Last characters of organisation suffixes."""
         return self.suffixes
 
@@ -216,7 +217,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         vi_name_re=_vi_name_re(chars["surname_vi"], marker[0][1:2], chars["vi_middle"]),
         country_names=country_names,
         pair_shorts=pair_shorts,
-        suffixes=by_last,
+        suffixes={c: tuple(sfs) for c, sfs in by_last.items()},
         prefixes=frozenset(prefixes),
         rank_en=rank_en,
         press_titles=tuple(sorted(press)),
@@ -255,21 +256,28 @@ def lexicon(kb: KnowledgeBase) -> Lexicon:
     return kb.derived("actors.lexicon", _build)
 
 
+_START = attrgetter("start")
+
+
 @dataclass
 class TokenIndex:
-    """Tokens of one text, indexed by start and end offset."""
+    """Tokens of one text, indexed by start and end offset.
+
+    Tokens do not overlap, so both ``starts`` and ``ends`` are sorted.
+    """
 
     tokens: list[Token]
     by_start: dict[int, Token]
     by_end: dict[int, Token]
     starts: list[int]
     by_kind: dict[str, list[Token]]
+    ends: list[int] = field(default_factory=list)
 
     def of_kind(self, *kinds: str) -> list[Token]:
         """Tokens of the given kinds, in text order."""
         if len(kinds) == 1:
             return self.by_kind.get(kinds[0], [])
-        return sorted((t for k in kinds for t in self.by_kind.get(k, ())), key=lambda t: t.start)
+        return sorted((t for k in kinds for t in self.by_kind.get(k, ())), key=_START)
 
     def any_start_in(self, a: int, b: int, kinds: frozenset[str] | None = None) -> bool:
         """Whether a token (of ``kinds``) starts in ``[a, b)``."""
@@ -287,25 +295,21 @@ class TokenIndex:
         return self.tokens[i:j]
 
     def within(self, a: int, b: int) -> list[Token]:
-        """Tokens lying entirely in ``[a, b)``."""
-        i = bisect_left(self.starts, a)
-        out = []
-        while i < len(self.starts) and self.starts[i] < b:
-            if self.tokens[i].end <= b:
-                out.append(self.tokens[i])
-            i += 1
-        return out
+        """Tokens lying entirely in ``[a, b)`` (a slice: tokens do not overlap)."""
+        return self.tokens[bisect_left(self.starts, a):bisect_right(self.ends, b)]
 
 
 def tokens(lex: Lexicon, text: str) -> TokenIndex:
     """Run the automaton over ``text``: non-overlapping leftmost-longest tokens."""
     raw = lex.automaton.find_matches_as_indexes(text)
+    if not raw:
+        return TokenIndex([], {}, {}, [], {}, [])
     kinds, words, countries = lex.kinds, lex.words, lex.countries
     toks = [Token(s, e, kinds[i], words[i], countries[i]) for i, s, e in raw]
-    starts = [s for _, s, _ in raw]
+    _, starts, ends = map(list, zip(*raw, strict=True))
     by_kind: dict[str, list[Token]] = {}
     for t in toks:
         if t.kind != "boundary":
             by_kind.setdefault(t.kind, []).append(t)
-    return TokenIndex(toks, dict(zip(starts, toks, strict=True)), dict(zip([e for _, _, e in raw], toks, strict=True)),
-                      starts, by_kind)
+    return TokenIndex(toks, dict(zip(starts, toks, strict=True)), dict(zip(ends, toks, strict=True)),
+                      starts, by_kind, ends)
