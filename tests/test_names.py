@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bz2
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -102,6 +104,26 @@ def test_old_style_tone() -> None:
 
 def test_unihan_is_optional(tmp_path: Path) -> None:
     assert names.unihan_vietnamese(tmp_path / "missing.txt.bz2") == {}
+
+
+def test_unihan_readings_are_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The readings are parsed once into the user's cache; a changed source file is parsed again."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    source = tmp_path / "Unihan_Readings.txt.bz2"
+    lines = ["# comment", "U+962E\tkMandarin\truǎn", "U+962E\tkVietnamese\tnguyễn ngoạn", "U+6587\tkVietnamese\tvăn"]
+    source.write_bytes(bz2.compress("\n".join(lines).encode("utf-8")))
+    names.unihan_vietnamese.cache_clear()
+    assert names.unihan_vietnamese(source) == {"阮": ("nguyễn", "ngoạn"), "文": ("văn",)}
+    (cached,) = (tmp_path / "cache" / "huitan").glob("unihan-kvietnamese-*.tsv")
+    cached.write_text("阮\tnguyên\n", encoding="utf-8")  # the cache, not the source, is read
+    names.unihan_vietnamese.cache_clear()
+    assert names.unihan_vietnamese(source) == {"阮": ("nguyên",)}
+    source.write_bytes(bz2.compress("U+6587\tkVietnamese\tvăn vân".encode()))
+    os.utime(source, ns=(1, 1))
+    names.unihan_vietnamese.cache_clear()
+    assert names.unihan_vietnamese(source) == {"文": ("văn", "vân")}
+    assert len(list((tmp_path / "cache" / "huitan").glob("unihan-kvietnamese-*.tsv"))) == 1
+    names.unihan_vietnamese.cache_clear()
 
 
 def test_hanviet_table_validates(tmp_path: Path) -> None:

