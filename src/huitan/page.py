@@ -39,6 +39,7 @@ OUTLET_SCHEMA = Schema(
 SENTENCE_END = "。！？!?；;…"
 QUOTE_END = "”’」』\"'）)"
 CJK = re.compile(r"[\u4e00-\u9fff]")
+CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 WS = re.compile(r"\s+")
 MD_LINK = re.compile(r"\]\([^)]*\)\s*$")
 TITLE_TAIL = re.compile(r"\s+[|｜–—-]\s+[^|｜]{1,12}$")
@@ -117,12 +118,19 @@ def to_simplified(text: str) -> str:
     return str(_CONVERTER[0].convert(text))
 
 
+def cjk_count(text: str) -> int:
+    """The number of CJK characters in ``text`` (counted by runs: far fewer objects than one per character)."""
+    return sum(map(len, CJK_RUN.findall(text)))
+
+
 def detect_script(text: str) -> str:
     """``traditional`` when enough characters change under t2s conversion, else ``simplified``."""
     sample = text[:3000]  # the opening decides; converting whole pages costs more than it tells
     conv = to_simplified(sample)
-    cjk = len(CJK.findall(sample))
+    cjk = cjk_count(sample)
     if not cjk:
+        return "simplified"
+    if conv == sample:
         return "simplified"
     changed = sum(1 for a, b in zip(sample, conv, strict=False) if a != b) if len(conv) == len(sample) else cjk
     return "traditional" if changed >= max(3, cjk * 0.03) else "simplified"
@@ -211,7 +219,7 @@ def is_headline_list(text: str) -> bool:
     if "。" in text:
         return False
     parts = text.split()
-    return len(parts) >= 4 and sum(len(CJK.findall(p)) >= 6 for p in parts) >= 0.75 * len(parts)
+    return len(parts) >= 4 and sum(cjk_count(p) >= 6 for p in parts) >= 0.75 * len(parts)
 
 
 def is_boilerplate(text: str, mk: Markers) -> bool:
@@ -232,12 +240,12 @@ def is_paragraph(text: str) -> bool:
 def is_headline(text: str, mk: Markers) -> bool:
     """A short line that can be a headline: no closing full stop (a headline may end in ! or ?), no image marker."""
     t = text.rstrip(QUOTE_END) or text
-    return (4 <= len(text) <= 80 and len(CJK.findall(text)) >= 4 and t[-1] not in "。；;…"
+    return (4 <= len(text) <= 80 and cjk_count(text) >= 4 and t[-1] not in "。；;…"
             and not mk.image.search(text) and not is_caption(text, mk) and not is_boilerplate(text, mk))
 
 
 def bigrams(text: str) -> set[str]:
-    t = "".join(CJK.findall(text))
+    t = "".join(CJK_RUN.findall(text))
     return {t[i:i + 2] for i in range(len(t) - 1)}
 
 
@@ -302,7 +310,7 @@ def find_lead(lines: list[Line], mk: Markers) -> int | None:
     for strict in (True, False):
         for i, ln in enumerate(lines):
             t = ln.text
-            if (len(t) >= LEAD_MIN and is_paragraph(t) and len(CJK.findall(t)) > len(t) / 3
+            if (len(t) >= LEAD_MIN and is_paragraph(t) and cjk_count(t) > len(t) / 3
                     and not (strict and is_caption(t, mk)) and not is_boilerplate(t, mk) and not mk.signature.match(t)):
                 return i
     return None
@@ -449,7 +457,7 @@ def parse_teasers(lines: list[Line], mk: Markers) -> list[TeaserDraft]:
             continue  # the headline printed twice
         elif cur is not None and cur.lead is None and not pending and i == len(lines) - 1 and COMMA.search(t):
             cur.lead = ln  # the page was cut off inside the last teaser's lead
-        elif len(CJK.findall(t)) >= 4:
+        elif cjk_count(t) >= 4:
             drafts.append(TeaserDraft(title=ln, captions=pending))
             pending = []
     return drafts
