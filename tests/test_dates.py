@@ -848,3 +848,15 @@ def test_this_year_without_any_written_year_stays_unknown(kb):
     doc = make_doc([lead, back])
     _, d = run(doc, [event_at(doc, lead), event_at(doc, back, "VISIT")], kb)
     assert (d.start, d.year_candidates) == ("--03", [])
+
+
+def test_session_scan_tries_only_templates_whose_pieces_occur(kb):
+    from huitan.datekb import sessions
+
+    idx = sessions(kb)
+    assert idx.pattern_for("两国领导人举行会谈并签署合作文件") is None
+    text = "出席第三次越中国防安全副部长级战略对话会"
+    sub = idx.pattern_for(text)
+    assert sub is not None and len(sub.pattern) < len(idx.pattern.pattern) / 5
+    whole = [(m.lastgroup, m.span()) for m in idx.pattern.finditer(text)]
+    assert whole and [(m.lastgroup, m.span()) for m in sub.finditer(text)] == whole

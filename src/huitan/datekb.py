@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from .kb import KnowledgeBase, Schema, check_country, check_date
@@ -51,6 +52,19 @@ class SessionIndex:
     series_of: dict[str, str]  # folded name or alias -> series
     pattern: re.Pattern[str] | None  # every alias template, one alternative (group ``t<i>``) each
     template_series: tuple[str, ...]  # series of alternative i
+    pieces: tuple[tuple[str, str], ...] = ()  # the literal text before and after the number, of alternative i
+    alternatives: tuple[str, ...] = ()  # the regex of alternative i
+
+    def pattern_for(self, window: str) -> re.Pattern[str] | None:
+        """The alternatives whose literal pieces both occur in ``window``, as one pattern (None: none can
+        match). Trying only these is what makes a scan cheap: the full pattern has hundreds of alternatives."""
+        cands = tuple(i for i, (before, after) in enumerate(self.pieces) if before in window and after in window)
+        return _subset_pattern(self.alternatives, cands) if cands else None
+
+
+@lru_cache(maxsize=256)
+def _subset_pattern(alternatives: tuple[str, ...], cands: tuple[int, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(alternatives[i] for i in cands))
 
 
 NUMERAL = r"[0-9０-９一二三四五六七八九十百]+"
@@ -70,9 +84,15 @@ def _build_sessions(kb: KnowledgeBase) -> SessionIndex:
             else:
                 series_of[fold(a)] = e["series"]
     ordered = sorted(templates, key=len, reverse=True)
-    alts = "|".join(f"(?P<t{i}>{_template(t, i)})" for i, t in enumerate(ordered))
-    return SessionIndex(by_key, series_of, re.compile(alts) if alts else None,
-                        tuple(templates[t] for t in ordered))
+    alternatives = tuple(f"(?P<t{i}>{_template(t, i)})" for i, t in enumerate(ordered))
+    return SessionIndex(by_key, series_of, re.compile("|".join(alternatives)) if alternatives else None,
+                        tuple(templates[t] for t in ordered), tuple(_pieces(t) for t in ordered), alternatives)
+
+
+def _pieces(alias: str) -> tuple[str, str]:
+    """The literal text before and after the number of a template (``第`` and ``次`` belong to the number)."""
+    before, _, after = re.sub(r"第\{n\}[次届]?", "{n}", alias).partition("{n}")
+    return before, after
 
 
 def _unnumbered(alias: str) -> str:
@@ -119,7 +139,10 @@ def _mentions_in(idx: SessionIndex, text: str, lo: int, hi: int) -> list[tuple[s
     found: list[tuple[str, int]] = []
     if idx.pattern is None:
         return found
-    for m in idx.pattern.finditer(text, lo, hi):
+    pattern = idx.pattern_for(text[lo:hi])
+    if pattern is None:
+        return found
+    for m in pattern.finditer(text, lo, hi):
         i = int((m.lastgroup or "t0")[1:])
         groups = m.groupdict()
         try:
