@@ -860,3 +860,28 @@ def test_session_scan_tries_only_templates_whose_pieces_occur(kb):
     assert sub is not None and len(sub.pattern) < len(idx.pattern.pattern) / 5
     whole = [(m.lastgroup, m.span()) for m in idx.pattern.finditer(text)]
     assert whole and [(m.lastgroup, m.span()) for m in sub.finditer(text)] == whole
+
+
+DATE_PIECES = ["2025", "2025年", "二〇二四年", "7月", "十二月", "22日", "三十日", "5号", "至", "-", "—", "(", ")",
+               "（", "）", "周年", "建交75周年", "去年", "今年", "明年", "年底", "月初", "上午", "晚", "昨", "(27)日",
+               "10/3/2024", "2024-03-05", "2024.3.5", "第三届", "期间", "会谈", "举行", "，", "。", " ", "份", "下旬"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(DATE_PIECES), max_size=12).map("".join))
+def test_pattern_prefilter_never_changes_what_is_found(kb, text):
+    """Skipping a pattern in a window without any character it needs finds exactly what trying it finds."""
+    import dataclasses
+
+    from huitan import timeexpr
+
+    lex = timeexpr.lexicon(kb)
+    plain = dataclasses.replace(lex, needs=tuple(frozenset() for _ in lex.needs))
+    key = "timeexpr.lexicon"
+    fast = [(e.start, e.end, e.kind, e.year, e.month, e.day) for e in parse_dates(text, kb)]
+    kb._derived[key] = plain
+    try:
+        slow = [(e.start, e.end, e.kind, e.year, e.month, e.day) for e in parse_dates(text, kb)]
+    finally:
+        kb._derived[key] = lex
+    assert fast == slow

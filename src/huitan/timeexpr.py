@@ -98,6 +98,9 @@ class Lexicon:
     relative_pod: dict[str, str]
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
     trigger: re.Pattern[str]  # characters every date expression contains; patterns run only near them
+    # of pattern i: characters one of which every match contains (empty: none known); a window without
+    # any of them is not searched
+    needs: tuple[frozenset[str], ...] = ()
 
     def of(self, kind: str) -> tuple[str, ...]:
         return self.words.get(kind, ())
@@ -149,35 +152,36 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     full = rf"{y}{sp}年{sp}{mo}{sp}月{sp}{dn}{sp}[日号]|{dig}{{4}}/{dig}{{1,2}}/{dig}{{1,2}}"
     nb = r"(?<![0-9０-９])"
     patterns = [
-        ("anniversary", rf"[(（]{sp}(?P<a1>{full}){sep}(?P<a2>{full}){sp}[)）]"),
-        ("anniversary", rf"(?<=周年){sp}[(（]{sp}(?P<a1>{y}){sp}年?(?:{sep}(?P<a2>{y}){sp}年?)?{sp}[)）]"),
-        ("period", rf"{nb}(?P<y>{y}){sp}年?{sep}(?P<y2>{y}){sp}年(?:{_alt(words.get('period_noun', ()))})?"),
-        ("period", rf"(?:{_alt(words.get('until', ()))}){sp}(?P<y>{y}){sp}年(?!{sp}{mo}{sp}月)"),
-        ("period", rf"{nb}(?P<y>{y}){sp}年(?:底前|末前|内|(?:{_alt(words.get('since', ()))}))"),
+        ("anniversary", rf"[(（]{sp}(?P<a1>{full}){sep}(?P<a2>{full}){sp}[)）]", "(（"),
+        ("anniversary", rf"(?<=周年){sp}[(（]{sp}(?P<a1>{y}){sp}年?(?:{sep}(?P<a2>{y}){sp}年?)?{sp}[)）]", "(（"),
+        ("period", rf"{nb}(?P<y>{y}){sp}年?{sep}(?P<y2>{y}){sp}年(?:{_alt(words.get('period_noun', ()))})?", "年"),
+        ("period", rf"(?:{_alt(words.get('until', ()))}){sp}(?P<y>{y}){sp}年(?!{sp}{mo}{sp}月)", "年"),
+        ("period", rf"{nb}(?P<y>{y}){sp}年(?:底前|末前|内|(?:{_alt(words.get('since', ()))}))", "年"),
         ("range", rf"{nb}(?:(?P<y>{y}){sp}年{sp})?(?P<m>{mo}){sp}月{sp}(?P<d>{dn}){sp}[日号]?{sep}"
-                  rf"(?:(?:(?P<y2>{y}){sp}年{sp})?(?P<m2>{mo}){sp}月{sp})?(?P<d2>{dn}){sp}[日号]{pod}"),
-        ("dateline", rf"{nb}(?:(?P<m>{mo}){sp}月{sp})?(?P<d>{dn}){sp}日(?:{dateline})"),
-        ("day", rf"(?P<ry>{rel_year}){sp}(?P<m>{mo}){sp}月{sp}(?P<d>{dn}){sp}[日号]{pod}"),
-        ("day", rf"{nb}(?:(?P<y>{y}){sp}年{sp})?(?P<m>{mo}){sp}月{sp}(?P<d>{dn}){sp}[日号]{pod}"),
-        ("stamp", rf"{nb}(?P<y>{dig}{{4}})(?P<s>[/.\-])(?P<m>{dig}{{1,2}})(?P=s)(?P<d>{dig}{{1,2}})(?![0-9０-９])"),
-        ("stamp", rf"{nb}(?P<d>{dig}{{1,2}})(?P<s>[/.])(?P<m>{dig}{{1,2}})(?P=s)(?P<y>{dig}{{4}})(?![0-9０-９])"),
-        ("month", rf"(?P<ry>{rel_year}){sp}(?:(?P<m>{mo}){sp}月(?:份)?(?P<part>{part})?|年?(?P<yp>底|末|初))"),
-        ("month", rf"{nb}(?P<y>{y}){sp}年{sp}(?P<m>{mo}){sp}月(?:份)?(?P<part>{part})?"),
-        ("month", rf"{nb}(?P<m>{mo}){sp}月(?:份(?P<part>{part})?|(?P<part2>{part}))"),
-        ("day_range", rf"(?<![0-9０-９月年第/.])(?P<d>{dig}{{1,2}}){sp}[日号]?{sep}(?P<d2>{dig}{{1,2}}){sp}日{pod}"),
+                  rf"(?:(?:(?P<y2>{y}){sp}年{sp})?(?P<m2>{mo}){sp}月{sp})?(?P<d2>{dn}){sp}[日号]{pod}", "日号"),
+        ("dateline", rf"{nb}(?:(?P<m>{mo}){sp}月{sp})?(?P<d>{dn}){sp}日(?:{dateline})", "日"),
+        ("day", rf"(?P<ry>{rel_year}){sp}(?P<m>{mo}){sp}月{sp}(?P<d>{dn}){sp}[日号]{pod}", "日号"),
+        ("day", rf"{nb}(?:(?P<y>{y}){sp}年{sp})?(?P<m>{mo}){sp}月{sp}(?P<d>{dn}){sp}[日号]{pod}", "日号"),
+        ("stamp", rf"{nb}(?P<y>{dig}{{4}})(?P<s>[/.\-])(?P<m>{dig}{{1,2}})(?P=s)(?P<d>{dig}{{1,2}})(?![0-9０-９])", "/.-"),
+        ("stamp", rf"{nb}(?P<d>{dig}{{1,2}})(?P<s>[/.])(?P<m>{dig}{{1,2}})(?P=s)(?P<y>{dig}{{4}})(?![0-9０-９])", "/."),
+        ("month", rf"(?P<ry>{rel_year}){sp}(?:(?P<m>{mo}){sp}月(?:份)?(?P<part>{part})?|年?(?P<yp>底|末|初))", "月底末初"),
+        ("month", rf"{nb}(?P<y>{y}){sp}年{sp}(?P<m>{mo}){sp}月(?:份)?(?P<part>{part})?", "月"),
+        ("month", rf"{nb}(?P<m>{mo}){sp}月(?:份(?P<part>{part})?|(?P<part2>{part}))", "月"),
+        ("day_range", rf"(?<![0-9０-９月年第/.])(?P<d>{dig}{{1,2}}){sp}[日号]?{sep}(?P<d2>{dig}{{1,2}}){sp}日{pod}", "日"),
         ("day_only", rf"(?<![0-9０-９月年第/.两一二三四五六七八九十])(?P<d>{dig}{{1,2}}|[二三]?十[一二三四五六七八九]?){sp}日(?![元本报])"
-                     rf"{pod}"),
+                     rf"{pod}", "日"),
         ("day_only", rf"(?<![0-9０-９月年第/.两一二三四五六七八九十])(?P<d>[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
-                     rf"{sp}日(?=(?:[零一二三四五六七八九十两]{{1,3}}|{dig}{{1,2}})[时点])"),
+                     rf"{sp}日(?=(?:[零一二三四五六七八九十两]{{1,3}}|{dig}{{1,2}})[时点])", "日"),
         # the day in brackets after a relative word, as Taiwanese and Hong Kong papers write it: 昨(27)日下午
-        ("day_only", rf"[(（]{sp}(?P<d>{dig}{{1,2}}){sp}[)）]{sp}日{pod}"),
-        ("relative", rf"(?P<rel>{_alt(words.get('relative', ()))}){pod}"),
-        ("year", rf"{nb}(?P<y>{y}){sp}年(?!{sp}{mo}{sp}月)(?![代间度])"),
-        ("year", rf"(?P<ry>{rel_year})(?!{sp}(?:{mo}{sp}月|年?[底末初]))"),  # a bare 去年, 明年
+        ("day_only", rf"[(（]{sp}(?P<d>{dig}{{1,2}}){sp}[)）]{sp}日{pod}", "日"),
+        ("relative", rf"(?P<rel>{_alt(words.get('relative', ()))}){pod}", ""),
+        ("year", rf"{nb}(?P<y>{y}){sp}年(?!{sp}{mo}{sp}月)(?![代间度])", "年"),
+        ("year", rf"(?P<ry>{rel_year})(?!{sp}(?:{mo}{sp}月|年?[底末初]))", ""),  # a bare 去年, 明年
     ]
     numeral = r"[0-9０-９〇○零一二三四五六七八九十两]"
     trigger = re.compile(rf"{numeral}{sp}[)）]?{sp}[月日号年]|{dig}[/.\-]{dig}|{_alt(words.get('relative', ()))}|{rel_year}")
-    return Lexicon(words, values, relative_pod, tuple((k, re.compile(p)) for k, p in patterns), trigger)
+    return Lexicon(words, values, relative_pod, tuple((k, re.compile(p)) for k, p, _ in patterns), trigger,
+                   tuple(frozenset(n) for _, _, n in patterns))
 
 
 def lexicon(kb: KnowledgeBase) -> Lexicon:
@@ -308,7 +312,10 @@ def parse_dates(text: str, kb: KnowledgeBase | None = None) -> list[DateExpr]:
     found: list[DateExpr] = []
     for lo, hi in _windows(text, lex):
         claimed = [False] * (hi - lo + 1)
-        for kind, pat in lex.patterns:
+        chars = set(text[lo:hi])
+        for (kind, pat), needs in zip(lex.patterns, lex.needs, strict=True):
+            if needs and needs.isdisjoint(chars):
+                continue
             for m in pat.finditer(text, lo, hi):
                 if any(claimed[m.start() - lo:m.end() - lo]):
                     continue
