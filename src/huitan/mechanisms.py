@@ -73,6 +73,16 @@ def numeral(span: str) -> int | None:
         return None
 
 
+def _occurrences(text: str, word: str) -> list[int]:
+    """Where ``word`` occurs in ``text``, left to right, not overlapping (as ``re.finditer`` finds a literal)."""
+    out = []
+    i = text.find(word)
+    while i >= 0:
+        out.append(i)
+        i = text.find(word, i + len(word))
+    return out
+
+
 def find_mechanisms(text: str, kb: KnowledgeBase, persons: Sequence[tuple[int, int]] = ()) -> list[Mechanism]:
     """Every numbered series session named in ``text`` (usually one sentence).
 
@@ -85,6 +95,7 @@ def find_mechanisms(text: str, kb: KnowledgeBase, persons: Sequence[tuple[int, i
     work = _blank_parens(text)
     found: list[Mechanism] = []
     for m in ORDINAL.finditer(work):
+        session: int | None
         if m.group(2):
             session = 1  # 首次, 首届: the first session
         else:
@@ -113,18 +124,18 @@ def find_mechanisms(text: str, kb: KnowledgeBase, persons: Sequence[tuple[int, i
                      if not any(right.startswith(suf, sm.start()) for suf in idx["suffixes"])), None)
         if stop is not None:
             right = right[:stop.start()]  # 首次在…框架开展的 names no series; 联合巡逻 is a name's end
-        best = None
-        matches = [m2 for suf in idx["suffixes"] for m2 in re.finditer(re.escape(suf), right)]
+        best: tuple[int, int] | None = None
+        matches = [(i, i + len(suf)) for suf in idx["suffixes"] if suf in right for i in _occurrences(right, suf)]
         for sm in matches:
-            if best is None or sm.end() < best.end() or (sm.end() == best.end() and sm.start() < best.start()):
+            if best is None or sm[1] < best[1] or (sm[1] == best[1] and sm[0] < best[0]):
                 best = sm
         for sm in matches:  # 扩大会议: 会议 overlaps 大会 and completes the name
-            if best is not None and sm.start() < best.end() < sm.end():
+            if best is not None and sm[0] < best[1] < sm[1]:
                 best = sm
         if best is None:
             continue
-        suffix = best.group()
-        head = right[:best.start()]
+        suffix = right[best[0]:best[1]]
+        head = right[:best[0]]
         if ORDINAL.search(head) or ORDINAL.search(left):
             continue  # 第十四届国会第六次会议: a term and a sitting, no series of its own
         rep = idx["suffixes"].get(suffix)
@@ -136,5 +147,5 @@ def find_mechanisms(text: str, kb: KnowledgeBase, persons: Sequence[tuple[int, i
             name = name.replace("「", "").replace("」", "")
         if len(name) <= len(rep or suffix) or len(left + head) < 2:
             continue  # a bare "第一次会议" names no series
-        found.append(Mechanism(name, session, max(0, m.start() - len(left)), min(m.end() + best.end(), len(text))))
+        found.append(Mechanism(name, session, max(0, m.start() - len(left)), min(m.end() + best[1], len(text))))
     return found
