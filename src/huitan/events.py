@@ -96,6 +96,7 @@ class _Index:
     sentence_future: list[str]
     codes: dict[tuple[str, str | None], dict[str, Any]]
     visit_words: list[str] = field(default_factory=list)
+    future_re: re.Pattern[str] | None = None  # the future words but 邀请 (an invitation may be told as done)
 
 
 def _build_index(kb: KnowledgeBase) -> _Index:
@@ -116,7 +117,12 @@ def _build_index(kb: KnowledgeBase) -> _Index:
                   words(kb, "speech"), frozenset(ev_words), tuple(sorted({len(w) for w in ev_words})),
                   words(kb, "welcome"), words(kb, "naval"),
                   sorted({r["word"] for r in rows if r["kind"] == "future" and r.get("group") == "sentence"}), codes,
-                  sorted({r["word"] for r in entries if r["kind"] == "event" and r["type"] == "VISIT"}, key=len))
+                  sorted({r["word"] for r in entries if r["kind"] == "event" and r["type"] == "VISIT"}, key=len),
+                  _alternation([w for w in words(kb, "future") if w != INVITE_WORD]))
+
+
+def _alternation(ws: list[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(map(re.escape, ws))) if ws else None
 
 
 # ---------------------------------------------------------------- actors of a section
@@ -263,14 +269,14 @@ def _masked(text: str, lo: int, hi: int, span: _Span) -> str:
     return "".join(chars)
 
 
+INVITE_WORD = "邀请"
+
+
 def _future(segment: str, idx: _Index, invite_spans_text: str) -> bool:
-    for w in idx.future:
-        pos = segment.find(w)
-        while pos >= 0:
-            if not (w == "邀请" and invite_spans_text):
-                return True
-            pos = segment.find(w, pos + 1)
-    return False
+    """A future word in the segment (邀请 only when no invitation span is told)."""
+    if idx.future_re is not None and idx.future_re.search(segment):
+        return True
+    return not invite_spans_text and INVITE_WORD in segment and INVITE_WORD in idx.future
 
 
 def _relative_head(text: str, end: int, ce: int, span: _Span, idx: _Index) -> list[Actor] | None:

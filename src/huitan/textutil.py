@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 SENTENCE_END = re.compile(r"[^。！？!?\n]*(?:[。！？!?]+[”’」』\"]?|\n|$)")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """Character spans of the sentences of ``text`` (split at 。！？ and newlines)."""
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=64)  # the stages of one document split the same sections in turn
+def _sentences(text: str) -> tuple[tuple[int, int], ...]:
     spans = []
     for m in SENTENCE_END.finditer(text):
         s, e = m.span()
@@ -21,7 +27,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
             e -= 1
         if e > s and seg.strip():
             spans.append((s, e))
-    return spans
+    return tuple(spans)
 
 
 def fold(text: str) -> str:
