@@ -272,13 +272,16 @@ def synthesise_events(src_db: Path, dst_db: Path, n: int, seed: int = 11) -> int
                 y, m, d = rng.randint(1995, 2025), rng.randint(1, 12), rng.randint(1, 28)
                 start = f"{y}-{m:02d}-{d:02d}"
                 swap = {c: rng.choice(countries) for c in {p[3] for p in parts if p[3]}}
-                new_parts = [(eid, nm, role, kind, swap.get(c, c), pid) for nm, role, kind, c, pid in parts]
-                rec = dict(rec, event_id=eid, date=dict(rec.get("date") or {}, start=start, end=start))
+                new_parts = [(eid, nm, role, kind, swap.get(c, c), pid, start, etype) for nm, role, kind, c, pid in parts]
+                rec = dict(rec, event_id=eid, date=dict(rec.get("date") or {}, start=start, end=start),
+                           participants=[dict(p, country=swap.get(p.get("country"), p.get("country")))
+                                         for p in rec.get("participants") or []])
                 ev_rows.append((eid, etype, start, start, y, "text", mech, session, scope, location, plover, cameo,
                                 json.dumps(rec, ensure_ascii=False)))
                 part_rows += new_parts
             db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", ev_rows)
-            db.executemany("INSERT INTO participants VALUES (?,?,?,?,?,?)", part_rows)
+            db.executemany("INSERT INTO participants(event_id, name, role, kind, country, person_id, date_start,"
+                           " event_type) VALUES (?,?,?,?,?,?,?,?)", part_rows)  # as Store.replace_corpus fills it
         db.executemany("INSERT OR IGNORE INTO mechanisms VALUES (?,?,?,?,?,?)", mechanisms)
     store.close()  # no ANALYZE: the planner sees what a real `huitan ingest` leaves
     return n

@@ -83,3 +83,14 @@ def test_search_docs_stats_person_timeline(db):
 def test_missing_database_is_a_clear_error(tmp_path):
     r = CliRunner().invoke(main, ["events", "--db", str(tmp_path / "none.db")])
     assert r.exit_code != 0 and "no database" in r.output
+
+
+def test_events_table_shows_a_first_page_unless_limit_says_otherwise(db, monkeypatch):
+    every = [json.loads(x) for x in run("events", "--db", db, "--json").splitlines()]
+    assert len(every) > 3
+    monkeypatch.setattr("huitan.cli.TABLE_PAGE", 2)
+    assert "first 2 events in date order" in run("events", "--db", db)
+    assert f"{len(every)} events" in run("events", "--db", db, "--limit", "0")
+    assert "first 3 events" in run("events", "--db", db, "--limit", "3")
+    assert len(run("events", "--db", db, "--json").splitlines()) == len(every)  # JSON lines: all unless --limit
+    assert [json.loads(x) for x in run("events", "--db", db, "--json", "--limit", "3").splitlines()] == every[:3]

@@ -77,3 +77,31 @@ def test_replace_corpus_and_records(db_path):
     assert s.db.execute("SELECT country FROM participants").fetchone()[0] == "CHN"
     s.replace_corpus([], [], [], [], [])
     assert list(s.records("events")) == []
+
+
+def test_replace_corpus_gives_participants_their_event_date_and_type(db_path):
+    s = Store(db_path)
+    ev = {"event_id": "e1", "type": "MEET", "date": {"start": "2024-06-03"}, "scope": "international",
+          "participants": [{"name": "梁强", "role": "host", "country": "VNM"}, {"name": "董军", "role": "guest"}]}
+    s.replace_corpus([], [], [ev, {"event_id": "e2", "type": "CALL", "participants": [{"name": "王毅", "role": "party"}]}],
+                     [], [])
+    rows = s.db.execute("SELECT event_id, name, date_start, event_type FROM participants ORDER BY rowid").fetchall()
+    assert [tuple(r) for r in rows] == [("e1", "梁强", "2024-06-03", "MEET"), ("e1", "董军", "2024-06-03", "MEET"),
+                                        ("e2", "王毅", None, "CALL")]
+
+
+def test_migration_005_fills_the_participants_of_a_database_made_before_it(db_path, monkeypatch):
+    at_004 = [m for m in MIGRATIONS if m[0] < "005"]
+    monkeypatch.setattr("huitan.store.MIGRATIONS", at_004)
+    s = Store(db_path)
+    s.db.execute("INSERT INTO events(event_id, type, date_start, scope, record) VALUES ('e1', 'TALKS', '2023-12-12',"
+                 " 'international', '{}')")
+    s.db.execute("INSERT INTO participants VALUES ('e1', '阮富仲', 'party', 'person', 'VNM', 'p1')")
+    s.close()
+    monkeypatch.setattr("huitan.store.MIGRATIONS", MIGRATIONS)
+    s = Store(db_path)
+    row = s.db.execute("SELECT date_start, event_type FROM participants WHERE name = '阮富仲'").fetchone()
+    assert tuple(row) == ("2023-12-12", "TALKS")
+    indexes = {r[0] for r in s.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"participants_country_date", "participants_person_date", "participants_name_date"} <= indexes
+    assert "participants_country" not in indexes  # replaced: it was a prefix of participants_country_date

@@ -17,6 +17,7 @@ from .store import Store
 
 err = Console(stderr=True, soft_wrap=True)  # one line per message, never wrapped
 DEFAULT_DB = "huitan.db"
+TABLE_PAGE = 100  # events a table shows unless --limit says otherwise
 
 
 def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -188,12 +189,17 @@ def event_filters(fn: Callable[..., Any]) -> Callable[..., Any]:
 @db_option
 @event_filters
 @click.option("--json", "as_json", is_flag=True, help="JSON lines instead of a table.")
-@click.option("--limit", type=int, help="At most this many events.")
+@click.option("--limit", type=click.IntRange(min=0),
+              help=f"At most this many events (0: all). Default: all with --json, else {TABLE_PAGE}.")
 def events(db: str, type_: str | None, country: str | None, person: str | None, mechanism: str | None,
            date_from: str | None, date_to: str | None, scope: str | None, as_json: bool, limit: int | None) -> None:
-    """List events as a table, filtered."""
+    """List events in date order as a table (a first page of them unless --limit says otherwise), filtered."""
     store = open_store(db)
-    rows = query_events(store, EventFilter(type_, country, person, mechanism, date_from, date_to, scope, limit))
+    page = limit if limit is not None else (0 if as_json else TABLE_PAGE)
+    f = EventFilter(type_, country, person, mechanism, date_from, date_to, scope, page + 1 if page else None)
+    rows = query_events(store, f)
+    more = bool(page) and len(rows) > page
+    rows = rows[:page] if more else rows
     if as_json:
         for line in jsonl(rows):
             out(line)
@@ -211,7 +217,7 @@ def events(db: str, type_: str | None, country: str | None, person: str | None, 
         t.add_row(when, e["type"], parts, (e.get("location") or {}).get("name") or "",
                   f"{mech.get('name', '')} {mech.get('session', '')}".strip(), d.get("year_source") or "")
     Console().print(t)
-    err.print(f"{len(rows)} events")
+    err.print(f"first {len(rows)} events in date order; more with --limit N (0: all)" if more else f"{len(rows)} events")
 
 
 def kb_positions(p: dict[str, Any]) -> list[dict[str, Any]]:

@@ -129,31 +129,61 @@ class EventFilter:
 
 
 def query_events(store: Store, f: EventFilter) -> list[dict[str, Any]]:
-    """Events matching the filter, in date order (uses the indexes on events and participants)."""
-    where, args = [], []
-    if f.type:
-        where.append("e.type = ?")
-        args.append(f.type.upper())
-    if f.scope:
-        where.append("e.scope = ?")
-        args.append(f.scope)
-    if f.mechanism:  # the names matching, from the small mechanisms table; then the index on events.mechanism
-        where.append("e.mechanism IN (SELECT DISTINCT name FROM mechanisms WHERE name LIKE ?)")
-        args.append(f"%{f.mechanism}%")
-    if f.date_from:
-        where.append("e.date_start >= ?")
-        args.append(f.date_from)
-    if f.date_to:
-        where.append("e.date_start <= ?")
-        args.append(f.date_to + "\uffff")
-    if f.country:
-        where.append(COUNTRY_SQL)
-        args.append(f.country.upper())
-    if f.person:
-        where.append(PERSON_SQL)
-        args += [f.person, f.person]
-    sql = "SELECT e.record FROM events e" + (" WHERE " + " AND ".join(where) if where else "")
-    sql += " ORDER BY e.date_start, e.event_id"
-    if f.limit:
-        sql += f" LIMIT {int(f.limit)}"
+    """Events matching the filter, in date order: the keys from one index range, then just those records."""
+    keys, args = event_keys(f)
+    sql = (f"SELECT e.record FROM ({keys}) k CROSS JOIN events e ON e.event_id = k.event_id"
+           " ORDER BY k.date_start, k.event_id")
     return [json.loads(r[0]) for r in store.db.execute(sql, args)]
+
+
+Cond = tuple[str, list[Any]]
+
+
+def event_keys(f: EventFilter) -> tuple[str, list[Any]]:
+    """SQL selecting ``date_start, event_id`` of the events matching ``f`` in date order (limited), and its arguments.
+
+    A person or a country drives: their participant rows carry the event's date and type, so a year of a
+    country's events is one contiguous index range, already in date order. Otherwise the events' own indexes
+    (type, mechanism or date with the start date) drive.
+    """
+    def dates(alias: str) -> list[Cond]:
+        out: list[Cond] = []
+        if f.date_from:
+            out.append((f"{alias}.date_start >= ?", [f.date_from]))
+        if f.date_to:
+            out.append((f"{alias}.date_start <= ?", [f.date_to + "\uffff"]))
+        return out
+
+    on_event: list[Cond] = []  # on the event row ``e``
+    if f.scope:
+        on_event.append(("e.scope = ?", [f.scope]))
+    if f.mechanism:  # the names matching, from the small mechanisms table
+        on_event.append(("e.mechanism IN (SELECT DISTINCT name FROM mechanisms WHERE name LIKE ?)", [f"%{f.mechanism}%"]))
+    limit = f" LIMIT {int(f.limit)}" if f.limit else ""
+    if not (f.person or f.country):
+        where, args = _and([*dates("e"), *([("e.type = ?", [f.type.upper()])] if f.type else []), *on_event])
+        return (f"SELECT e.date_start, e.event_id FROM events e{' WHERE ' + where if where else ''}"
+                f" ORDER BY e.date_start, e.event_id{limit}"), args
+    on_row = dates("x")  # on the participant row ``x``
+    if f.type:
+        on_row.append(("x.event_type = ?", [f.type.upper()]))
+    if on_event:
+        where, args = _and(on_event)
+        on_row.append((f"EXISTS (SELECT 1 FROM events e WHERE e.event_id = x.event_id AND {where})", args))
+    if f.person:  # a person's rows (by id or by name); a country then is any participant's
+        if f.country:
+            on_row.append(("EXISTS (SELECT 1 FROM participants c WHERE c.event_id = x.event_id AND c.country = ?)",
+                           [f.country.upper()]))
+        drivers: list[Cond] = [("x.person_id = ?", [f.person]), ("x.name = ?", [f.person])]
+    else:
+        drivers = [("x.country = ?", [(f.country or "").upper()])]
+    selects, args = [], []
+    for driver in drivers:
+        where, more = _and([driver, *on_row])
+        selects.append(f"SELECT DISTINCT x.date_start, x.event_id FROM participants x WHERE {where}")
+        args += more
+    return " UNION ".join(selects) + f" ORDER BY 1, 2{limit}", args
+
+
+def _and(conds: list[Cond]) -> Cond:
+    return " AND ".join(c for c, _ in conds), [v for _, a in conds for v in a]
