@@ -99,3 +99,14 @@ def test_linking_documents_end_to_end(kb):
     assert len(out) == 1
     assert out[0].country == "VNM" and out[0].rank == "大将"
     assert out[0].positions == ["越南国防部长", "越共中央政治局委员", "国防部部长"]
+
+
+def test_a_person_written_the_same_way_in_many_documents_counts_each_time(kb):
+    """The linker keeps one entry per distinct document person, but the most frequent country still wins."""
+    kb_id = "vnm-truong-tan-sang"
+    first = analysis("a", Person(name="张晋创", country="CHN", kb_id=kb_id))
+    again = [analysis(d, Person(name="张晋创", country="VNM", kb_id=kb_id, positions=["越南国家主席"])) for d in "bc"]
+    out = link_persons([first, *again], kb)
+    assert len(out) == 1 and out[0].country == "VNM" and out[0].positions == ["越南国家主席"]
+    assert {a.actors.persons[0].person_id for a in [first, *again]} == {out[0].person_id}
+    assert link_persons([first, again[0]], kb)[0].country == "CHN"  # a tie: the first written

@@ -223,46 +223,76 @@ def _years(d: DateValue | None) -> set[int]:
     return {int(y) for y in d.year_candidates}
 
 
-def dates_compatible(a: DateValue | None, b: DateValue | None) -> bool:
-    """True unless the two dates rule each other out (different day, month or year; ranges that do not overlap)."""
-    ma, mb = _month_day(a), _month_day(b)
-    ea, eb = _end_month_day(a) or ma, _end_month_day(b) or mb
+DateSig = tuple[str | None, str | None, str | None, frozenset[int]]
+
+
+def date_sig(d: DateValue | None) -> DateSig:
+    """What :func:`dates_compatible` compares: month-day, the month-day a range ends on, month, years."""
+    md = _month_day(d)
+    return md, _end_month_day(d) or md, _month(d), frozenset(_years(d))
+
+
+def sigs_compatible(a: DateSig, b: DateSig) -> bool:
+    """:func:`dates_compatible` on two :func:`date_sig` values."""
+    ma, ea, mo_a, ya = a
+    mb, eb, mo_b, yb = b
     if ma and mb and (ea, eb) != (ma, mb) and ea and eb:  # a range: a visit of several days
         if not (ma <= eb and mb <= ea):
             return False
     elif ma and mb and ma != mb:
         return False
-    mo_a, mo_b = _month(a), _month(b)
     if mo_a and mo_b and mo_a != mo_b:
         return False
-    ya, yb = _years(a), _years(b)
     return not (ya and yb and not ya & yb)
 
 
-def _docs(ev: Event) -> set[str]:
-    return {s.doc_id for s in ev.sources}
+def dates_compatible(a: DateValue | None, b: DateValue | None) -> bool:
+    """True unless the two dates rule each other out (different day, month or year; ranges that do not overlap)."""
+    return sigs_compatible(date_sig(a), date_sig(b))
+
+
+@dataclass(slots=True)
+class MergeSig:
+    """What merging across documents looks at in an event, kept small (one per kept event of a corpus)."""
+
+    type: str
+    docs: tuple[str, ...]  # the documents of its sources
+    date: DateSig
+    score: tuple[int, int]  # how good its date is (:func:`date_score`)
+    parts: list[tuple[str, str]]  # (participant key, role), in participant order
+    mech: tuple[Any, Any] | None  # (mechanism name, session)
+
+
+def merge_sig(ev: Event) -> MergeSig:
+    docs = tuple(dict.fromkeys(s.doc_id for s in ev.sources))
+    mech = (ev.mechanism["name"], ev.mechanism["session"]) if ev.mechanism else None
+    return MergeSig(ev.type, docs, date_sig(ev.date), date_score(ev.date), [(_key(p), p.role) for p in ev.participants],
+                    mech)
 
 
 def _same(a: Event, b: Event) -> bool:
     """Two reports of one event: same type, compatible dates, and the same actors on every side."""
-    if a.type != b.type or _docs(a) & _docs(b):
+    return _same_sig(merge_sig(a), merge_sig(b))
+
+
+def _same_sig(a: MergeSig, b: MergeSig) -> bool:
+    if a.type != b.type or any(d in b.docs for d in a.docs):
         return False
-    if not dates_compatible(a.date, b.date):
+    if not sigs_compatible(a.date, b.date):
         return False
-    small, big = sorted((a, b), key=lambda e: len(e.participants))
-    ks = {_key(p) for p in small.participants}
-    kb = {_key(p) for p in big.participants}
+    small, big = sorted((a, b), key=lambda e: len(e.parts))
+    ks = {k for k, _ in small.parts}
+    kb = {k for k, _ in big.parts}
     if not ks:
-        ma, mb = a.mechanism, b.mechanism
-        return bool(ma and mb and not kb and (ma["name"], ma["session"]) == (mb["name"], mb["session"])
-                    and _month_day(a.date) is not None and _month_day(a.date) == _month_day(b.date))
+        ma, mb = a.mech, b.mech
+        return bool(ma and mb and not kb and ma == mb and a.date[0] is not None and a.date[0] == b.date[0])
     shared = ks & kb
     # every role of the smaller report is filled by someone the other report names too
-    if {p.role for p in small.participants} != {p.role for p in small.participants if _key(p) in shared}:
+    if {r for _, r in small.parts} != {r for k, r in small.parts if k in shared}:
         return False
     if not ks <= kb and len(shared) < 2:
         return False
-    days = (_month_day(a.date) is not None) + (_month_day(b.date) is not None)
+    days = (a.date[0] is not None) + (b.date[0] is not None)
     if days == 2:
         return True
     if days == 1:
@@ -270,19 +300,21 @@ def _same(a: Event, b: Event) -> bool:
     return ks == kb and len(ks) >= 2
 
 
+def date_score(d: DateValue | None) -> tuple[int, int]:
+    if d is None:
+        return (-1, 0)
+    known_year = d.start is not None and not d.start.startswith("--")
+    return (DATE_RANK.get(d.precision, 0), int(known_year))
+
+
+DATE_RANK = {"day": 3, "month": 2, "year": 1, "unknown": 0}
+
+
 def _better_date(a: DateValue | None, b: DateValue | None) -> DateValue | None:
-    rank = {"day": 3, "month": 2, "year": 1, "unknown": 0}
-
-    def score(d: DateValue | None) -> tuple[int, int]:
-        if d is None:
-            return (-1, 0)
-        known_year = d.start is not None and not d.start.startswith("--")
-        return (rank.get(d.precision, 0), int(known_year))
-
-    return a if score(a) >= score(b) else b
+    return a if date_score(a) >= date_score(b) else b
 
 
-def _absorb(into: Event, other: Event) -> None:
+def absorb(into: Event, other: Event) -> None:
     have = {_key(p) for p in into.participants}
     for p in other.participants:
         if _key(p) not in have:
@@ -301,83 +333,221 @@ def _absorb(into: Event, other: Event) -> None:
 
 def event_id(ev: Event) -> str:
     """A stable id: hash of type, sorted participant ids and date."""
-    parts = sorted(_key(p) for p in ev.participants)
-    date = ev.date.start if ev.date and ev.date.start else ""
-    mech = f"{ev.mechanism['name']}#{ev.mechanism['session']}" if ev.mechanism else ""
     first = ev.sources[0] if ev.sources else None
-    anchor = "" if parts or date else (f"{first.doc_id}:{first.start}" if first else "")
-    raw = "|".join([ev.type, ",".join(parts), date, mech if not parts else "", anchor])
+    return event_id_of(ev.type, [_key(p) for p in ev.participants], ev.date.start if ev.date else None,
+                       ev.mechanism, (first.doc_id, first.start) if first else None)
+
+
+def event_id_of(type_: str, keys: list[str], start: str | None, mechanism: dict[str, Any] | None,
+                first: tuple[str, int] | None) -> str:
+    """:func:`event_id` from its parts: participant keys, date start, mechanism, (doc id, start) of the first source."""
+    parts = sorted(keys)
+    date = start or ""
+    mech = f"{mechanism['name']}#{mechanism['session']}" if mechanism else ""
+    anchor = "" if parts or date else (f"{first[0]}:{first[1]}" if first else "")
+    raw = "|".join([type_, ",".join(parts), date, mech if not parts else "", anchor])
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
 
 
-def merge_events(events: list[Event]) -> list[Event]:
-    """The corpus's events with the reports of one real event joined; ids assigned.
+class EventMerger:
+    """The merge of :func:`merge_events`, one event at a time, holding only a :class:`MergeSig` per kept event.
 
+    :meth:`add` returns the position of the kept event the event joins (or starts).
     Each event is compared, in order, only with the kept events that could be the
-    same (:func:`_same` needs a shared participant, or, for events without
-    participants, the same mechanism session): an index keeps this linear in the
-    corpus instead of quadratic; the result is the same as comparing with all.
+    same; the result is the same as comparing with all of them (:func:`_same_sig`).
+    With a month-day on both sides, one shared participant is enough, and the days
+    must agree (ranges overlap, in the same starting month): such kept events are
+    indexed by (type, participant, day), ranges by their month. Otherwise two shared
+    participants are needed, found by intersecting per-participant sets. Events
+    without participants only join the same mechanism session.
     """
-    kept: list[Event] = []
-    by_actor: dict[tuple[str, str], list[int]] = {}  # (type, participant key) -> kept positions
-    by_session: dict[tuple[str, Any, Any], list[int]] = {}  # (type, mechanism, session) -> kept positions
 
-    def index(i: int, ev: Event) -> None:
-        for p in ev.participants:
-            lst = by_actor.setdefault((ev.type, _key(p)), [])
-            if not lst or lst[-1] != i:
-                lst.append(i)
-        if not ev.participants and ev.mechanism:
-            by_session.setdefault((ev.type, ev.mechanism["name"], ev.mechanism["session"]), []).append(i)
+    def __init__(self) -> None:
+        self.kept: list[MergeSig] = []
+        self._index: dict[tuple[Any, ...], int | set[int]] = {}  # one position, or a set of them
+        self._shared: dict[Any, Any] = {}  # equal date signatures and (participant, role) pairs: one object
 
-    for ev in events:
-        cands: set[int] = set()
-        for p in ev.participants:
-            cands.update(by_actor.get((ev.type, _key(p)), ()))
-        if not ev.participants and ev.mechanism:
-            cands.update(by_session.get((ev.type, ev.mechanism["name"], ev.mechanism["session"]), ()))
-        for i in sorted(cands):
-            if _same(kept[i], ev):
-                _absorb(kept[i], ev)
-                index(i, kept[i])
-                break
+    def __len__(self) -> int:
+        return len(self.kept)
+
+    @staticmethod
+    def _slot(d: DateSig) -> tuple[Any, ...]:
+        """("d", month-day) for one day, ("r", month) for a range, ("n",) without a month-day, ("o",) if odd."""
+        md, end, month, _ = d
+        if md is None:
+            return ("n",)
+        if not (_plain_md(md) and _plain_md(end or "") and month == md[:2]):
+            return ("o",)
+        return ("d", md) if end == md else ("r", month)
+
+    @classmethod
+    def _entries(cls, s: MergeSig) -> set[tuple[Any, ...]]:
+        if not s.parts:
+            return {("s", s.type, s.mech)} if s.mech else set()
+        slot = cls._slot(s.date)
+        out: set[tuple[Any, ...]] = set()
+        for k, _ in s.parts:
+            out.add(("a", s.type, k))
+            out.add((*slot, s.type, k))
+        return out
+
+    def _candidates(self, s: MergeSig) -> set[int]:
+        idx = self._index
+        found: int | set[int] | None
+        if not s.parts:
+            found = idx.get(("s", s.type, s.mech)) if s.mech else None
+            return set() if found is None else {found} if isinstance(found, int) else set(found)
+        keys = list(dict.fromkeys(k for k, _ in s.parts))
+        out: set[int] = set()
+        slot = self._slot(s.date)
+        probes: list[tuple[Any, ...]] = []
+        if slot[0] == "o":
+            probes = [("a",)]
+        elif slot[0] in ("d", "r"):  # kept events with a month-day: one shared participant, the same days
+            md, end = s.date[0] or "", s.date[1] or ""
+            last = int(md[3:]) if slot[0] == "d" else int(end[3:]) if end[:2] == md[:2] else 31
+            probes = [("r", md[:2]), ("o",)] + [("d", f"{md[:2]}-{dd:02d}") for dd in range(int(md[3:]), last + 1)]
+        for k in keys:
+            for pr in probes:
+                if (found := idx.get((*pr, s.type, k))) is not None:
+                    if isinstance(found, int):
+                        out.add(found)
+                    else:
+                        out |= found
+        kind = "n" if slot[0] != "n" else "a"  # otherwise: two shared participants
+        sets = [found for k in keys if (found := idx.get((kind, s.type, k))) is not None]
+        for i, a in enumerate(sets):
+            for b in sets[i + 1:]:
+                if isinstance(a, set) and isinstance(b, set):
+                    out |= a & b
+                elif isinstance(a, int) and (a == b or isinstance(b, set) and a in b):
+                    out.add(a)
+                elif isinstance(b, int) and isinstance(a, set) and b in a:
+                    out.add(b)
+        return out
+
+    def _put(self, e: tuple[Any, ...], i: int) -> None:
+        have = self._index.get(e)
+        if have is None:
+            self._index[e] = i
+        elif isinstance(have, int):
+            self._index[e] = {have, i}
         else:
+            have.add(i)
+
+    def _drop(self, e: tuple[Any, ...], i: int) -> None:
+        have = self._index[e]
+        if isinstance(have, int):
+            del self._index[e]
+            return
+        have.discard(i)
+        if len(have) == 1:
+            self._index[e] = next(iter(have))
+
+    def add(self, s: MergeSig) -> int:
+        """The position of the kept event ``s`` joins (absorbed into its signature), or of ``s`` as a new one."""
+        shared = self._shared
+        s.date = shared.setdefault(s.date, s.date)
+        s.score = shared.setdefault(s.score, s.score)
+        s.parts = [shared.setdefault(p, p) for p in s.parts]
+        for i in sorted(self._candidates(s)):
+            k = self.kept[i]
+            if _same_sig(k, s):
+                before = self._entries(k)
+                _absorb_sig(k, s)
+                after = self._entries(k)
+                for e in before - after:
+                    self._drop(e, i)
+                for e in after - before:
+                    self._put(e, i)
+                return i
+        i = len(self.kept)
+        self.kept.append(s)
+        for e in self._entries(s):
+            self._put(e, i)
+        return i
+
+
+def _plain_md(md: str) -> bool:
+    """``MM-DD`` written with two digits each."""
+    return len(md) == 5 and md[2] == "-" and md[:2].isdigit() and md[3:].isdigit()
+
+
+def _absorb_sig(into: MergeSig, other: MergeSig) -> None:
+    """:func:`absorb` on signatures."""
+    have = {k for k, _ in into.parts}
+    for k, r in other.parts:
+        if k not in have:
+            into.parts.append((k, r))
+            have.add(k)
+    if into.score < other.score:
+        into.date, into.score = other.date, other.score
+    into.mech = into.mech or other.mech
+    into.docs = into.docs + tuple(d for d in other.docs if d not in into.docs)
+
+
+class EventIds:
+    """Event ids in kept order: :func:`event_id`, with ``-1``, ``-2``… for a repeated one."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, int] = {}
+
+    def assign(self, ev: Event) -> str:
+        ev.event_id = self.unique(event_id(ev))
+        return ev.event_id
+
+    def unique(self, eid: str) -> str:
+        n = self._seen.get(eid, 0)
+        self._seen[eid] = n + 1
+        return eid if n == 0 else f"{eid}-{n}"
+
+
+def merge_events(events: list[Event]) -> list[Event]:
+    """The corpus's events with the reports of one real event joined; ids assigned (see :class:`EventMerger`)."""
+    merger = EventMerger()
+    kept: list[Event] = []
+    for ev in events:
+        i = merger.add(merge_sig(ev))
+        if i == len(kept):
             kept.append(ev)
-            index(len(kept) - 1, ev)
-    seen: dict[str, int] = {}
+        else:
+            absorb(kept[i], ev)
+    ids = EventIds()
     for ev in kept:
-        eid = event_id(ev)
-        n = seen.get(eid, 0)
-        seen[eid] = n + 1
-        ev.event_id = eid if n == 0 else f"{eid}-{n}"
+        ids.assign(ev)
     return kept
+
+
+class MechanismRecords:
+    """One record per (series name, session), from merged events given in order (with their ids)."""
+
+    def __init__(self) -> None:
+        # (name, session) -> (rank, record); insertion order: first seen
+        self._best: dict[tuple[str, int], tuple[tuple[int, int], dict[str, Any]]] = {}
+
+    def add(self, type_: str, mechanism: dict[str, Any] | None, start: str | None,
+            location: dict[str, Any] | None, event_id: str | None) -> None:
+        """A merged event: its type, mechanism, date start, location and id."""
+        if not mechanism:
+            return
+        key = (mechanism["name"], int(mechanism["session"]))
+        rank = (1 if type_ == "CONFERENCE" else 0, 1 if start else 0)
+        best = self._best.get(key)
+        if best is None or rank > best[0]:
+            self._best[key] = (rank, {"name": key[0], "session": key[1], "date": start,
+                                      "place": (location or {}).get("name"), "event_id": event_id})
+
+    def add_event(self, ev: Event) -> None:
+        self.add(ev.type, ev.mechanism, ev.date.start if ev.date else None, ev.location, ev.event_id)
+
+    def records(self) -> list[dict[str, Any]]:
+        """name, session, date, place, event_id of each session, in order of first mention."""
+        return [rec for _, rec in self._best.values()]
 
 
 def mechanism_records(events: list[Event]) -> list[dict[str, Any]]:
     """One record per (series name, session): name, session, date, place, event_id."""
-    best: dict[tuple[str, int], Event] = {}
-
-    def rank(ev: Event) -> tuple[int, int]:
-        dated = 1 if ev.date and ev.date.start else 0
-        return (1 if ev.type == "CONFERENCE" else 0, dated)
-
-    order: list[tuple[str, int]] = []
+    acc = MechanismRecords()
     for ev in events:
-        if not ev.mechanism:
-            continue
-        key = (ev.mechanism["name"], int(ev.mechanism["session"]))
-        if key not in best:
-            order.append(key)
-            best[key] = ev
-        elif rank(ev) > rank(best[key]):
-            best[key] = ev
-    out = []
-    for key in order:
-        ev = best[key]
-        out.append({
-            "name": key[0], "session": key[1],
-            "date": ev.date.start if ev.date else None,
-            "place": (ev.location or {}).get("name"),
-            "event_id": ev.event_id,
-        })
-    return out
+        acc.add_event(ev)
+    return acc.records()

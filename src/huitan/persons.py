@@ -5,7 +5,8 @@ identifies both as the same entry, or when they share a name (or the last part
 of a ``·`` name) and a country and the knowledge base does not tell them apart.
 A person whose country is unknown joins the only group with that name.
 
-Public API: :func:`link_persons`, :func:`person_id`.
+Public API: :func:`link_persons`, :class:`PersonLinker` (the same, one document person at a time,
+holding one entry per distinct document person), :func:`person_id`.
 """
 
 from __future__ import annotations
@@ -84,100 +85,178 @@ def _base_key(name: str) -> str:
     return f"{parts[0]}·{parts[-1]}" if len(parts) >= 2 else parts[0]
 
 
-def _group_keys(analyses: list[DocAnalysis], entries: dict[str, dict[str, Any]] | None = None,
-                ) -> dict[tuple[int, int], str]:
-    """(analysis index, person index) → group key."""
+PersonRecord = tuple[Any, ...]  # a document person's fields, hashable (see :meth:`PersonLinker.add`)
+
+
+class PersonLinker:
+    """:func:`link_persons` over document persons given one at a time, in corpus order.
+
+    Holds one entry per distinct document person (the same name, country, positions…
+    written in many documents is one entry), not one per document: after :meth:`link`,
+    :meth:`person_id` gives the corpus id of any document person seen.
+    """
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.entries = _kb_entries(kb)
+        self._seen: dict[PersonRecord, list[int]] = {}  # record -> [first position, count]
+        self._n = 0
+        self._ids: dict[tuple[str | None, str, str | None], str] = {}  # (kb id, name, country) -> person id
+
+    def add(self, p: Person | dict[str, Any]) -> None:
+        """Count one document person (a :class:`Person` or its stored dict)."""
+        rec = _record(p)
+        have = self._seen.get(rec)
+        if have is None:
+            self._seen[rec] = [self._n, 1]
+        else:
+            have[1] += 1
+        self._n += 1
+
+    def person_id(self, p: Person | dict[str, Any]) -> str:
+        """The corpus id of a document person seen by :meth:`add` (after :meth:`link`)."""
+        if isinstance(p, dict):
+            return self._ids[(p.get("kb_id"), p["name"], p.get("country"))]
+        return self._ids[(p.kb_id, p.name, p.country)]
+
+    def link(self) -> list[Person]:
+        """The corpus-level persons, in order of first mention."""
+        records = list(self._seen)  # in order of first mention
+        keys = _group_keys(records, self.entries)
+        groups: dict[str, list[PersonRecord]] = {}
+        for rec in records:
+            groups.setdefault(keys[_triple(rec)], []).append(rec)
+        out: list[Person] = []
+        for key, members in groups.items():  # a group's first member is its first mention
+            person = self._person(key, members)
+            out.append(person)
+            for rec in members:
+                self._ids[_triple(rec)] = person.person_id or ""
+        return out
+
+    def _person(self, key: str, members: list[PersonRecord]) -> Person:
+        kb_id = key[3:] if key.startswith("kb:") else None
+        entry = self.entries.get(kb_id or "", {})
+        countries: Counter[str] = Counter()
+        written: Counter[str] = Counter()
+        for rec in members:  # a distinct record counts as often as it was written
+            n = self._seen[rec][1]
+            if rec[1]:
+                countries[rec[1]] += n
+            written[rec[0]] += n
+        country = countries.most_common(1)[0][0] if countries else entry.get("country")
+        name = entry.get("name") or max(written, key=lambda n: (n.count("·"), written[n]))
+        aliases: list[str] = []
+        positions: list[str] = []
+        for m_name, _, m_aliases, m_positions, *_ in members:
+            for n in [m_name, *m_aliases]:
+                if n and n != name and n not in aliases:
+                    aliases.append(n)
+            for pos in m_positions:
+                if pos not in positions:
+                    positions.append(pos)
+        rank = next((m[4] for m in members if m[4]), None)
+        person = Person(name=name, country=country, aliases=aliases, positions=positions, rank=rank,
+                        kb_id=kb_id, person_id=person_id(kb_id, name, country))
+        person.names = _names_for(self.kb, person) or next((dict(m[5]) for m in members if m[5]), {})
+        return person
+
+
+def _record(p: Person | dict[str, Any]) -> PersonRecord:
+    """(name, country, aliases, positions, rank, names, kb_id) of a document person."""
+    if isinstance(p, dict):
+        return (p["name"], p.get("country"), tuple(p.get("aliases") or ()), tuple(p.get("positions") or ()),
+                p.get("rank"), tuple((p.get("names") or {}).items()), p.get("kb_id"))
+    return (p.name, p.country, tuple(p.aliases), tuple(p.positions), p.rank, tuple(p.names.items()), p.kb_id)
+
+
+def _triple(rec: PersonRecord) -> tuple[str | None, str, str | None]:
+    """What a document person's group depends on: kb id, name, country."""
+    return rec[6], rec[0], rec[1]
+
+
+def _group_keys(records: list[PersonRecord], entries: dict[str, dict[str, Any]] | None = None,
+                ) -> dict[tuple[str | None, str, str | None], str]:
+    """(kb id, name, country) of each distinct document person → group key."""
     kb_by_name: dict[tuple[str, str | None], set[str]] = {}
     countries_by_name: dict[str, set[str]] = {}
     multi: dict[tuple[str, str | None], set[str]] = {}  # (one part, country) → base keys of longer names
     full: dict[str | None, set[tuple[str, ...]]] = {}  # country → parts of every ``·`` name written
-    for a in analyses:
-        for p in a.actors.persons:
-            entry = (entries or {}).get(p.kb_id or "", {})
-            written = [p.name, *p.aliases, *([entry["name"], *(entry.get("aliases") or [])] if entry else [])]
-            for n in written:
-                if p.kb_id:
-                    kb_by_name.setdefault((_base_key(n), p.country), set()).add(p.kb_id)
-            if p.country:
-                countries_by_name.setdefault(_base_key(p.name), set()).add(p.country)
-            parts = name_parts(p.name)
-            if len(parts) >= 2:
-                for part in (parts[0], parts[-1]):
-                    multi.setdefault((part, p.country), set()).add(_base_key(p.name))
-            for n in written:
-                if len(name_parts(n)) >= 2:
-                    full.setdefault(p.country, set()).add(tuple(name_parts(n)))
-    keys: dict[tuple[int, int], str] = {}
-    for ai, a in enumerate(analyses):
-        for pi, p in enumerate(a.actors.persons):
-            if p.kb_id:
-                keys[(ai, pi)] = f"kb:{p.kb_id}"
-                continue
-            k = _base_key(p.name)
-            country = p.country
-            if country is None and len(countries_by_name.get(k, ())) == 1:
-                country = next(iter(countries_by_name[k]))
-            if "·" not in k and len(multi.get((k, country), ())) == 1:
-                k = next(iter(multi[(k, country)]))
-            own = tuple(name_parts(p.name))
-            # a fuller form with a second family name (米格尔·迪亚斯-卡内尔·贝穆德斯) joins its shorter form
-            starts = {_base_key("·".join(f)) for f in full.get(country, ()) if 2 <= len(f) < len(own)
-                      and own[:len(f)] == f}
-            if len(starts) == 1:
-                k = next(iter(starts))
-            ids = kb_by_name.get((k, country), set())
-            keys[(ai, pi)] = f"kb:{next(iter(ids))}" if len(ids) == 1 else f"name:{k}|{country or ''}"
+    for name, country, aliases, _, _, _, kb_id in records:
+        entry = (entries or {}).get(kb_id or "", {})
+        written = [name, *aliases, *([entry["name"], *(entry.get("aliases") or [])] if entry else [])]
+        for n in written:
+            if kb_id:
+                kb_by_name.setdefault((_base_key(n), country), set()).add(kb_id)
+        if country:
+            countries_by_name.setdefault(_base_key(name), set()).add(country)
+        parts = name_parts(name)
+        if len(parts) >= 2:
+            for part in (parts[0], parts[-1]):
+                multi.setdefault((part, country), set()).add(_base_key(name))
+        for n in written:
+            if len(name_parts(n)) >= 2:
+                full.setdefault(country, set()).add(tuple(name_parts(n)))
+    keys: dict[tuple[str | None, str, str | None], str] = {}
+    for rec in records:
+        triple = _triple(rec)
+        if triple in keys:
+            continue
+        kb_id, name, country = triple
+        if kb_id:
+            keys[triple] = f"kb:{kb_id}"
+            continue
+        k = _base_key(name)
+        if country is None and len(countries_by_name.get(k, ())) == 1:
+            country = next(iter(countries_by_name[k]))
+        if "·" not in k and len(multi.get((k, country), ())) == 1:
+            k = next(iter(multi[(k, country)]))
+        own = tuple(name_parts(name))
+        # a fuller form with a second family name (米格尔·迪亚斯-卡内尔·贝穆德斯) joins its shorter form
+        starts = {_base_key("·".join(f)) for f in full.get(country, ()) if 2 <= len(f) < len(own)
+                  and own[:len(f)] == f}
+        if len(starts) == 1:
+            k = next(iter(starts))
+        ids = kb_by_name.get((k, country), set())
+        keys[triple] = f"kb:{next(iter(ids))}" if len(ids) == 1 else f"name:{k}|{country or ''}"
     return keys
 
 
 def link_persons(analyses: list[DocAnalysis], kb: KnowledgeBase) -> list[Person]:
     """Corpus-level persons; sets ``person_id`` on document persons, participants and statements."""
-    keys = _group_keys(analyses, _kb_entries(kb))
-    groups: dict[str, list[Person]] = {}
-    for (ai, pi), key in keys.items():
-        groups.setdefault(key, []).append(analyses[ai].actors.persons[pi])
-    entries = _kb_entries(kb)
-    out: list[Person] = []
-    pid_of: dict[str, str] = {}
-    for key, members in groups.items():
-        kb_id = key[3:] if key.startswith("kb:") else None
-        entry = entries.get(kb_id or "", {})
-        countries = Counter(m.country for m in members if m.country)
-        country = countries.most_common(1)[0][0] if countries else entry.get("country")
-        written = Counter(m.name for m in members)
-        name = entry.get("name") or max(written, key=lambda n: (n.count("·"), written[n]))
-        aliases: list[str] = []
-        positions: list[str] = []
-        for m in members:
-            for n in [m.name, *m.aliases]:
-                if n and n != name and n not in aliases:
-                    aliases.append(n)
-            for pos in m.positions:
-                if pos not in positions:
-                    positions.append(pos)
-        rank = next((m.rank for m in members if m.rank), None)
-        pid = person_id(kb_id, name, country)
-        person = Person(name=name, country=country, aliases=aliases, positions=positions, rank=rank,
-                        kb_id=kb_id, person_id=pid)
-        person.names = _names_for(kb, person) or next((m.names for m in members if m.names), {})
-        for m in members:
-            m.person_id = pid
-        pid_of[key] = pid
-        out.append(person)
+    linker = PersonLinker(kb)
+    for a in analyses:
+        for p in a.actors.persons:
+            linker.add(p)
+    out = linker.link()
+    for a in analyses:
+        for p in a.actors.persons:
+            p.person_id = linker.person_id(p)
     _link_references(analyses)
     return out
+
+
+def names_to_ids(persons: list[tuple[str, list[str], str | None]]) -> dict[str, str]:
+    """Written name (and its :func:`_base_key`) → person id, for a document's (name, aliases, person id)."""
+    by_name: dict[str, str] = {}
+    for name, aliases, pid in persons:
+        if pid:
+            for n in [name, *aliases]:
+                by_name.setdefault(n, pid)
+                by_name.setdefault(_base_key(n), pid)
+    return by_name
+
+
+def id_by_name(by_name: dict[str, str], name: str) -> str | None:
+    """The person id a participant or speaker named ``name`` refers to (see :func:`names_to_ids`)."""
+    return by_name.get(name) or by_name.get(_base_key(name))
 
 
 def _link_references(analyses: list[DocAnalysis]) -> None:
     """``person_id`` of every participant and statement speaker, through its document's persons."""
     for a in analyses:
         persons = a.actors.persons
-        by_name: dict[str, str] = {}
-        for p in persons:
-            if p.person_id:
-                for n in [p.name, *p.aliases]:
-                    by_name.setdefault(n, p.person_id)
-                    by_name.setdefault(_base_key(n), p.person_id)
+        by_name = names_to_ids([(p.name, p.aliases, p.person_id) for p in persons])
         for e in a.events:
             for part in e.participants:
                 if part.kind != "person":
@@ -185,6 +264,6 @@ def _link_references(analyses: list[DocAnalysis]) -> None:
                 if part.entity is not None and 0 <= part.entity < len(persons):
                     part.person_id = persons[part.entity].person_id
                 else:
-                    part.person_id = by_name.get(part.name) or by_name.get(_base_key(part.name))
+                    part.person_id = id_by_name(by_name, part.name)
         for s in a.statements:
-            s.person_id = by_name.get(s.speaker) or by_name.get(_base_key(s.speaker))
+            s.person_id = id_by_name(by_name, s.speaker)

@@ -3,76 +3,231 @@
 Reads every stored per-document analysis, and rewrites the corpus tables
 (persons, mentions, events, participants, mechanisms, statements) in one
 transaction. Running it twice gives the same tables.
+
+Memory stays flat as the corpus grows: no pass holds the documents' analyses.
+
+1. persons: each document's persons (``json_extract``, in SQLite) are counted into a
+   :class:`~huitan.persons.PersonLinker` (one entry per distinct document person);
+2. sessions: the events that name a mechanism (``json_each``, in SQLite) are dated
+   across documents; only the dates that changed are kept;
+3. documents, in order: mention rows are written as they are read; each event is linked
+   to persons, re-dated, and given to an :class:`~huitan.merge.EventMerger` (one small
+   signature per kept event), and its record goes to a temporary table under the position
+   of the kept event it joins; statements go to another;
+4. events: the temporary table is read in kept order, each kept event rebuilt from its
+   reports (:func:`~huitan.merge.absorb` in document order), given its id and written.
+
+The tables are the same as merging all events held in memory (``link_persons``,
+``date_across_documents``, ``merge_events``, ``mechanism_records`` over every analysis).
 """
 
 from __future__ import annotations
 
-import dataclasses
+import itertools
 import json
+import sys
 from collections.abc import Iterator
 from typing import Any
 
+from .datekb import session_key
 from .dates import date_across_documents
 from .kb import KnowledgeBase
-from .merge import mechanism_records, merge_events
-from .model import DocActors, DocAnalysis, Mention, analysis_from_dict
-from .persons import link_persons
+from .merge import (
+    EventIds,
+    EventMerger,
+    MechanismRecords,
+    MergeSig,
+    absorb,
+    date_score,
+    date_sig,
+    event_id_of,
+)
+from .model import DateValue, Event, Evidence, Participant, Statement
+from .persons import PersonLinker, id_by_name, names_to_ids
 from .store import Store
+
+ANALYSED = "FROM documents WHERE analysis IS NOT NULL"
 
 
 def resolve(store: Store, kb: KnowledgeBase) -> dict[str, int]:
-    """Rebuild the corpus-level tables from the stored analyses; returns their sizes.
+    """Rebuild the corpus-level tables from the stored analyses; returns their sizes."""
+    db = store.db
+    linker = PersonLinker(kb)
+    for (raw,) in db.execute(f"SELECT json_extract(analysis, '$.actors.persons') {ANALYSED} ORDER BY rowid"):
+        for p in json.loads(raw) if raw else ():
+            linker.add(p)
+    persons = linker.link()
+    run = _Run(store, linker, session_dates(store, kb))
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS resolve_events"
+               " (kept INTEGER NOT NULL, seq INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (kept, seq))"
+               " WITHOUT ROWID")
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS resolve_statements (seq INTEGER PRIMARY KEY, record TEXT NOT NULL)")
+    try:
+        store.replace_corpus(persons=[p.to_dict() for p in persons], mentions=run.documents(), events=run.events(),
+                             mechanisms=run.mechanisms(), statements=run.statements())
+    finally:
+        db.execute("DROP TABLE IF EXISTS temp.resolve_events")
+        db.execute("DROP TABLE IF EXISTS temp.resolve_statements")
+    return {"persons": len(persons), "events": run.n_events, "mechanisms": run.n_mechanisms,
+            "statements": run.n_statements}
 
-    Mentions (two thirds of a stored analysis) are not held in memory: the first
-    pass reads analyses without them; the mention rows are streamed from a second
-    pass once persons are linked.
+
+def session_dates(store: Store, kb: KnowledgeBase) -> dict[tuple[int, int], dict[str, Any] | None]:
+    """(document rowid, event index) → the date (as stored) of each event that dating across documents changed.
+
+    :func:`~huitan.dates.date_across_documents` only reads and dates events naming a session,
+    so it is given only those (the events with a mechanism, read in SQLite).
     """
-    analyses: list[DocAnalysis] = [analysis_from_dict(_without_mentions(d)) for _, d in store.analyses()]
-    persons = link_persons(analyses, kb)
-    events = [e for a in analyses for e in a.events]
-    date_across_documents(events, kb)
-    merged = merge_events(events)
-    mechanisms = mechanism_records(merged)
-    n_statements = sum(len(a.statements) for a in analyses)
-    store.replace_corpus(
-        persons=[p.to_dict() for p in persons],
-        mentions=stored_mention_rows(store, {a.doc_id: a for a in analyses}),
-        events=(e.to_dict() for e in merged),
-        mechanisms=mechanisms,
-        statements=(statement_record(s) for a in analyses for s in a.statements),
+    rows = store.db.execute(
+        "SELECT d.rowid, e.key, e.value FROM documents d, json_each(d.analysis, '$.events') e"
+        " WHERE d.analysis IS NOT NULL AND json_type(e.value, '$.mechanism') = 'object' ORDER BY d.rowid, e.key")
+    found: list[tuple[int, int, Event]] = []
+    for rowid, idx, raw in rows:
+        ev = event_from_dict(json.loads(raw))
+        if session_key(ev):
+            found.append((rowid, idx, ev))
+    before = [plain(ev.date) for _, _, ev in found]
+    date_across_documents([ev for _, _, ev in found], kb)
+    return {(rowid, idx): after for (rowid, idx, ev), old in zip(found, before, strict=True)
+            if (after := plain(ev.date)) != old}
+
+
+class _Run:
+    """One resolve: the passes over the documents and the temporary tables, as generators for ``replace_corpus``."""
+
+    def __init__(self, store: Store, linker: PersonLinker, redated: dict[tuple[int, int], dict[str, Any] | None]):
+        self.db = store.db
+        self.linker = linker
+        self.redated = redated
+        self.mechanism_records = MechanismRecords()
+        self.n_events = self.n_statements = self.n_mechanisms = 0
+
+    def documents(self) -> Iterator[tuple[Any, ...]]:
+        """Mention rows, document by document; events and statements go to the temporary tables meanwhile."""
+        merger = EventMerger()
+        seq = itertools.count()
+        add_event = "INSERT INTO temp.resolve_events VALUES (?,?,?)"
+        add_statement = "INSERT INTO temp.resolve_statements(record) VALUES (?)"
+        rows = self.db.execute(f"SELECT rowid, doc_id, analysis {ANALYSED} ORDER BY rowid")
+        for rowid, doc_id, raw in rows:  # read lazily, inside the writer's transaction (other tables)
+            d = json.loads(raw)
+            actors = d.get("actors") or {}
+            persons = actors.get("persons") or []
+            pids = [self.linker.person_id(p) for p in persons]
+            for m in actors.get("mentions") or []:
+                pid = None
+                if m["kind"] == "person" and m.get("entity") is not None and m["entity"] < len(persons):
+                    pid = pids[m["entity"]]
+                yield (doc_id, pid, m["kind"], m["name"], m["text"], m["section"], m["start"], m["end"],
+                       m.get("country"))
+            by_name = names_to_ids([(p["name"], p.get("aliases") or [], pid) for p, pid in zip(persons, pids, strict=True)])
+            for idx, e in enumerate(d.get("events") or []):
+                for part in e.get("participants") or []:
+                    if part.get("kind", "person") != "person":
+                        continue
+                    ent = part.get("entity")
+                    part["person_id"] = pids[ent] if ent is not None and 0 <= ent < len(pids) \
+                        else id_by_name(by_name, part["name"])
+                if (rowid, idx) in self.redated:
+                    e["date"] = self.redated[(rowid, idx)]
+                kept = merger.add(_sig(e))
+                self.db.execute(add_event, (kept, next(seq), json.dumps(e, ensure_ascii=False)))
+            for s in d.get("statements") or []:
+                s["person_id"] = id_by_name(by_name, s["speaker"])
+                self.db.execute(add_statement, (json.dumps(s, ensure_ascii=False),))
+        self.n_events = len(merger)
+
+    def events(self) -> Iterator[dict[str, Any]]:
+        """The merged events in kept order, with their ids."""
+        ids = EventIds()
+        rows = self.db.execute("SELECT kept, record FROM temp.resolve_events ORDER BY kept, seq")
+        for _, reports in itertools.groupby(rows, key=lambda r: r[0]):
+            first, *more = (json.loads(r[1]) for r in reports)
+            if not more and _as_stored(first):  # one report, stored in the current form: its record as it is
+                rec = first
+                del rec["date_expr"]
+                for p in rec["participants"]:
+                    del p["entity"]
+                src = rec["sources"][0] if rec["sources"] else None
+                rec["event_id"] = ids.unique(event_id_of(
+                    rec["type"], [p["person_id"] or p["name"] for p in rec["participants"]],
+                    rec["date"]["start"] if rec["date"] else None, rec["mechanism"],
+                    (src["doc_id"], src["start"]) if src else None))
+            else:
+                ev, *others = (event_from_dict(d) for d in [first, *more])
+                for o in others:
+                    absorb(ev, o)
+                ids.assign(ev)
+                rec = event_record(ev)
+            self.mechanism_records.add(rec["type"], rec["mechanism"], (rec["date"] or {}).get("start"),
+                                       rec["location"], rec["event_id"])
+            yield rec
+
+    def mechanisms(self) -> Iterator[dict[str, Any]]:
+        """The mechanism records (once :meth:`events` is through)."""
+        recs = self.mechanism_records.records()
+        self.n_mechanisms = len(recs)
+        yield from recs
+
+    def statements(self) -> Iterator[dict[str, Any]]:
+        for (raw,) in self.db.execute("SELECT record FROM temp.resolve_statements ORDER BY seq"):
+            self.n_statements += 1
+            d = json.loads(raw)
+            yield plain(Statement(**{**d, "sources": [Evidence(**x) for x in d.get("sources", [])]}))
+
+
+def _sig(e: dict[str, Any]) -> MergeSig:
+    """:func:`~huitan.merge.merge_sig` of a stored event (strings shared between signatures)."""
+    date = DateValue(**e["date"]) if e.get("date") else None
+    m = e.get("mechanism")
+    return MergeSig(
+        type=sys.intern(e["type"]),
+        docs=tuple(dict.fromkeys(sys.intern(s["doc_id"]) for s in e.get("sources") or ())),
+        date=date_sig(date), score=date_score(date),
+        parts=[(sys.intern(p.get("person_id") or p["name"]), sys.intern(p["role"])) for p in e.get("participants") or ()],
+        mech=(m["name"], m["session"]) if m else None,
     )
-    return {"persons": len(persons), "events": len(merged), "mechanisms": len(mechanisms),
-            "statements": n_statements}
 
 
-def _without_mentions(d: dict[str, Any]) -> dict[str, Any]:
-    actors = d.get("actors")
-    if isinstance(actors, dict):
-        d["actors"] = {**actors, "mentions": []}
-    return d
+EVENT_FIELDS = list(Event.__dataclass_fields__)
+PARTICIPANT_FIELDS = list(Participant.__dataclass_fields__)
+DATE_FIELDS = list(DateValue.__dataclass_fields__)
+EVIDENCE_FIELDS = list(Evidence.__dataclass_fields__)
 
 
-def stored_mention_rows(store: Store, linked: dict[str, DocAnalysis]) -> Iterator[tuple[Any, ...]]:
-    """Mention rows read again from the store, with person ids from the linked analyses (same doc ids)."""
-    rows = store.db.execute("SELECT doc_id, analysis FROM documents WHERE analysis IS NOT NULL ORDER BY rowid")
-    for doc_id, raw in rows:  # read lazily, inside the writer's transaction (other tables)
-        a = linked.get(doc_id)
-        if a is None:
-            continue
-        mentions = [Mention(**m) for m in (json.loads(raw).get("actors") or {}).get("mentions", [])]
-        yield from mention_rows([DocAnalysis(doc_id=doc_id, actors=DocActors(persons=a.actors.persons,
-                                                                            mentions=mentions))])
+def _as_stored(d: dict[str, Any]) -> bool:
+    """Whether a stored event has exactly the fields of :class:`Event` (and its parts), in order,
+    so that its dict is what ``event_from_dict(d)`` would give back."""
+    return (list(d) == EVENT_FIELDS and all(list(p) == PARTICIPANT_FIELDS for p in d["participants"])
+            and (d["date"] is None or list(d["date"]) == DATE_FIELDS)
+            and all(list(s) == EVIDENCE_FIELDS for s in d["sources"]))
 
 
-def mention_rows(analyses: list[DocAnalysis]) -> Iterator[tuple[Any, ...]]:
-    for a in analyses:
-        for m in a.actors.mentions:
-            pid = None
-            if m.kind == "person" and m.entity is not None and m.entity < len(a.actors.persons):
-                pid = a.actors.persons[m.entity].person_id
-            yield (a.doc_id, pid, m.kind, m.name, m.text, m.section, m.start, m.end, m.country)
+def event_from_dict(x: dict[str, Any]) -> Event:
+    """An :class:`Event` from its stored form (as :func:`~huitan.model.analysis_from_dict` reads it)."""
+    x = dict(x)
+    x["participants"] = [Participant(**p) for p in x.get("participants", [])]
+    x["date"] = DateValue(**x["date"]) if x.get("date") else None
+    x["sources"] = [Evidence(**s) for s in x.get("sources", [])]
+    return Event(**x)
 
 
-def statement_record(s: Any) -> dict[str, Any]:
-    d = dataclasses.asdict(s)
+def plain(o: Any) -> Any:
+    """``dataclasses.asdict`` without its deep copies (records hold only dataclasses, lists, dicts and scalars)."""
+    fields = getattr(o, "__dataclass_fields__", None)
+    if fields is not None:
+        return {n: plain(getattr(o, n)) for n in fields}
+    if isinstance(o, list | tuple):
+        return [plain(x) for x in o]
+    if isinstance(o, dict):
+        return {k: plain(v) for k, v in o.items()}
+    return o
+
+
+def event_record(ev: Event) -> dict[str, Any]:
+    """``Event.to_dict``, faster."""
+    d = plain(ev)
+    d.pop("date_expr", None)
+    for p in d["participants"]:
+        p.pop("entity", None)
     return d

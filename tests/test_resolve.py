@@ -1,0 +1,103 @@
+"""The streaming corpus stage gives the same tables as resolving every analysis held in memory."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from huitan.dates import date_across_documents
+from huitan.kb import KnowledgeBase
+from huitan.merge import mechanism_records, merge_events
+from huitan.model import DocAnalysis, analysis_from_dict
+from huitan.persons import link_persons
+from huitan.pipeline import IngestOptions, ingest
+from huitan.resolve import resolve
+from huitan.store import Store
+
+from .conftest import EXAMPLES, SHARED
+
+
+def in_memory(store: Store, kb: KnowledgeBase) -> dict[str, list[Any]]:
+    """The corpus tables as ``resolve`` made them when it held every analysis (the reference)."""
+    analyses: list[DocAnalysis] = [analysis_from_dict(d) for _, d in store.analyses()]
+    persons = link_persons(analyses, kb)
+    events = [e for a in analyses for e in a.events]
+    date_across_documents(events, kb)
+    merged = merge_events(events)
+    mentions = []
+    for a in analyses:
+        for m in a.actors.mentions:
+            pid = None
+            if m.kind == "person" and m.entity is not None and m.entity < len(a.actors.persons):
+                pid = a.actors.persons[m.entity].person_id
+            mentions.append([a.doc_id, pid, m.kind, m.name, m.text, m.section, m.start, m.end, m.country])
+    return {
+        "persons": [p.to_dict() for p in persons],
+        "mentions": mentions,
+        "events": [e.to_dict() for e in merged],
+        "mechanisms": mechanism_records(merged),
+        "statements": [s.to_dict() for a in analyses for s in a.statements],
+    }
+
+
+def stored(store: Store) -> dict[str, list[Any]]:
+    """The corpus tables in the order they were written."""
+    q = store.db.execute
+    return {
+        "persons": [json.loads(r[0]) for r in q("SELECT record FROM persons ORDER BY rowid")],
+        "mentions": [list(r) for r in q("SELECT * FROM mentions ORDER BY rowid")],
+        "events": [json.loads(r[0]) for r in q("SELECT record FROM events ORDER BY rowid")],
+        "mechanisms": [json.loads(r[0]) for r in q("SELECT record FROM mechanisms ORDER BY rowid")],
+        "statements": [json.loads(r[0]) for r in q("SELECT record FROM statements ORDER BY statement_id")],
+    }
+
+
+@pytest.fixture(scope="module")
+def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example pages, and the shared samples and corpus pages when present, ingested without resolve."""
+    pages = tmp_path_factory.mktemp("pages")
+    for d in (EXAMPLES, SHARED / "samples", SHARED / "corpus" / "pages"):
+        if d.is_dir():
+            shutil.copytree(d, pages / d.name, dirs_exist_ok=True)
+    db = pages.parent / "corpus.db"
+    store = Store(db)
+    ingest([str(pages)], store, IngestOptions(resolve=False), kb=KnowledgeBase())
+    store.close()
+    return db
+
+
+def test_streaming_resolve_gives_the_same_tables(corpus_db: Path, tmp_path: Path, kb: KnowledgeBase) -> None:
+    db = tmp_path / "c.db"
+    shutil.copy(corpus_db, db)
+    store = Store(db)
+    expected = in_memory(store, kb)
+    sizes = resolve(store, kb)
+    got = stored(store)
+    assert len(expected["events"]) > 50 and len(expected["persons"]) > 20  # a corpus worth comparing
+    for table in expected:
+        assert got[table] == expected[table], table
+    assert sizes == {"persons": len(expected["persons"]), "events": len(expected["events"]),
+                     "mechanisms": len(expected["mechanisms"]), "statements": len(expected["statements"])}
+    assert store.get_meta("dirty") == "0"
+    resolve(store, kb)  # twice: the same tables, temporary tables gone
+    assert stored(store) == got
+    assert not store.db.execute("SELECT name FROM temp.sqlite_master WHERE name LIKE 'resolve_%'").fetchall()
+
+
+def test_dating_across_documents_keeps_to_session_events(corpus_db: Path, tmp_path: Path, kb: KnowledgeBase) -> None:
+    """The corpus's session events are dated as when every event is given (the others are untouched)."""
+    from huitan.resolve import session_dates
+
+    store = Store(corpus_db)
+    changed = session_dates(store, kb)
+    rows = list(store.db.execute("SELECT rowid, analysis FROM documents WHERE analysis IS NOT NULL ORDER BY rowid"))
+    events = [(rowid, i, e) for rowid, raw in rows for i, e in enumerate(analysis_from_dict(json.loads(raw)).events)]
+    before = {(r, i): e.to_dict()["date"] for r, i, e in events}
+    date_across_documents([e for _, _, e in events], kb)
+    after = {(r, i): e.to_dict()["date"] for r, i, e in events}
+    assert {k: v for k, v in after.items() if v != before[k]} == changed
+    assert changed  # the corpus has session events that other reports date
