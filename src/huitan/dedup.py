@@ -10,10 +10,10 @@ similarity of the two openings.
 The MinHash is computed with numpy over all shingles at once (datasketch's
 ``MinHash.update_batch`` hashes shingle by shingle in Python, and importing
 datasketch imports scipy: together slower than the rest of cleaning). The
-scheme is the one datasketch uses — universal hashing ``(a·h + b) mod p`` with
-``p = 2⁶¹−1``, truncated to 32 bits — and the LSH bands are chosen by the same
-rule (least weighted false positive and negative area); ``tests/test_dedup.py``
-checks both against datasketch.
+hash functions are universal like datasketch's (see :func:`minhash`), and the
+LSH bands are chosen by datasketch's rule (least weighted false positive and
+negative area); ``tests/test_dedup.py`` checks the estimates and the bands
+against datasketch.
 """
 
 from __future__ import annotations
@@ -27,10 +27,10 @@ from .model import Document
 from .page import norm_key
 
 # stored signatures are only comparable within one scheme: a database signed with another is re-signed
-SCHEME = "huitan-minhash-1"
+SCHEME = "huitan-minhash-2"
 SIG_DTYPE = np.uint32
-_PRIME = np.uint64((1 << 61) - 1)
 _MASK32 = np.uint64(0xFFFFFFFF)
+_SHIFT = np.uint64(32)
 _SEED = 1
 
 
@@ -70,18 +70,23 @@ def shingle_hashes(text: str, k: int) -> np.ndarray:
 
 @cache
 def permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
-    """The ``a`` and ``b`` of each permutation; ``a, b < 2³²`` so ``a·h + b`` (``h < 2³²``) never overflows."""
-    rng = np.random.RandomState(_SEED)
-    a = rng.randint(1, 1 << 32, size=num_perm, dtype=np.uint64)
-    b = rng.randint(0, 1 << 32, size=num_perm, dtype=np.uint64)
+    """The random 64-bit ``a`` and ``b`` of each hash function."""
+    rng = np.random.default_rng(_SEED)
+    a = rng.integers(0, np.iinfo(np.uint64).max, size=num_perm, dtype=np.uint64, endpoint=True)
+    b = rng.integers(0, np.iinfo(np.uint64).max, size=num_perm, dtype=np.uint64, endpoint=True)
     return a, b
 
 
 def minhash(text: str, opts: DedupOptions) -> np.ndarray:
-    """The MinHash signature (``num_perm`` uint32 values) of the text's shingles."""
+    """The MinHash signature (``num_perm`` uint32 values) of the text's shingles.
+
+    Hash function i is ``(aᵢ·h + bᵢ mod 2⁶⁴) >> 32`` on 32-bit shingle hashes ``h``: the multiply-add-shift
+    family, strongly universal like datasketch's ``(a·h + b) mod p`` but with no division (wrapping
+    64-bit arithmetic is what numpy does).
+    """
     a, b = permutations(opts.num_perm)
     h = shingle_hashes(text, opts.shingle)
-    hv = ((h[:, None] * a + b) % _PRIME) & _MASK32
+    hv = (h[:, None] * a + b) >> _SHIFT
     return hv.min(axis=0).astype(SIG_DTYPE)
 
 
@@ -166,14 +171,14 @@ class NearDuplicates:
                 cands.update(have)
             elif have is not None:
                 cands.add(have)
-        best, best_j = None, 0.0
-        for cand in sorted(cands, key=self.ids.__getitem__):  # sorted by id: the same answer in every process
-            if self.kinds[cand] != doc.kind or self.ids[cand] == doc.doc_id:
-                continue
-            j = float(np.mean(self.sigs[cand] == hv))
-            if j >= self.opts.threshold and j > best_j:
-                best, best_j = self.ids[cand], j
-        return best, hv.tobytes()
+        # sorted by id, so the first of equally similar candidates is the same in every process
+        rows = [c for c in sorted(cands, key=self.ids.__getitem__)
+                if self.kinds[c] == doc.kind and self.ids[c] != doc.doc_id]
+        if not rows:
+            return None, hv.tobytes()
+        sim = (self.sigs[rows] == hv).mean(axis=1)
+        i = int(np.argmax(sim))
+        return (self.ids[rows[i]] if sim[i] >= self.opts.threshold else None), hv.tobytes()
 
 
 def signatures(docs: list[Document], opts: DedupOptions | None = None) -> dict[str, bytes]:
