@@ -16,6 +16,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from .model import Document
 
 CJK_CHAR = re.compile(r"([\u3400-\u9fff\uf900-\ufaff])")
@@ -379,7 +381,8 @@ def to_json(v: Any) -> str:
 
 
 def _j(v: Any) -> str:
-    return json.dumps(v, ensure_ascii=False, default=_fields)
+    # orjson writes dataclasses itself (``_fields`` is the fallback for anything else with fields), 5x json's speed
+    return orjson.dumps(v, default=_fields, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 class _Tx:
