@@ -33,6 +33,7 @@ from .datekb import session_key
 from .dates import date_across_documents
 from .kb import KnowledgeBase
 from .merge import (
+    DateSig,
     EventIds,
     EventMerger,
     MechanismRecords,
@@ -75,15 +76,16 @@ def resolve(store: Store, kb: KnowledgeBase) -> dict[str, int]:
 def session_dates(store: Store, kb: KnowledgeBase) -> dict[tuple[int, int], dict[str, Any] | None]:
     """(document rowid, event index) → the date (as stored) of each event that dating across documents changed.
 
-    :func:`~huitan.dates.date_across_documents` only reads and dates events naming a session,
-    so it is given only those (the events with a mechanism, read in SQLite).
+    :func:`~huitan.dates.date_across_documents` only reads and dates the type, mechanism and date of
+    events naming a session, so it is given only those (events with a mechanism, read in SQLite).
     """
     rows = store.db.execute(
-        "SELECT d.rowid, e.key, e.value FROM documents d, json_each(d.analysis, '$.events') e"
+        "SELECT d.rowid, e.key, json_extract(e.value, '$.type'), json_extract(e.value, '$.mechanism'),"
+        " json_extract(e.value, '$.date') FROM documents d, json_each(d.analysis, '$.events') e"
         " WHERE d.analysis IS NOT NULL AND json_type(e.value, '$.mechanism') = 'object' ORDER BY d.rowid, e.key")
     found: list[tuple[int, int, Event]] = []
-    for rowid, idx, raw in rows:
-        ev = event_from_dict(json.loads(raw))
+    for rowid, idx, type_, mech, date in rows:
+        ev = Event(type=type_, mechanism=json.loads(mech), date=DateValue(**json.loads(date)) if date else None)
         if session_key(ev):
             found.append((rowid, idx, ev))
     before = [plain(ev.date) for _, _, ev in found]
@@ -105,9 +107,17 @@ class _Run:
     def documents(self) -> Iterator[tuple[Any, ...]]:
         """Mention rows, document by document; events and statements go to the temporary tables meanwhile."""
         merger = EventMerger()
+        sigs = _Sigs()
         seq = itertools.count()
-        add_event = "INSERT INTO temp.resolve_events VALUES (?,?,?)"
-        add_statement = "INSERT INTO temp.resolve_statements(record) VALUES (?)"
+        events: list[tuple[int, int, str]] = []
+        statements: list[tuple[str]] = []
+
+        def flush() -> None:
+            self.db.executemany("INSERT INTO temp.resolve_events VALUES (?,?,?)", events)
+            self.db.executemany("INSERT INTO temp.resolve_statements(record) VALUES (?)", statements)
+            events.clear()
+            statements.clear()
+
         rows = self.db.execute(f"SELECT rowid, doc_id, analysis {ANALYSED} ORDER BY rowid")
         for rowid, doc_id, raw in rows:  # read lazily, inside the writer's transaction (other tables)
             d = json.loads(raw)
@@ -130,11 +140,13 @@ class _Run:
                         else id_by_name(by_name, part["name"])
                 if (rowid, idx) in self.redated:
                     e["date"] = self.redated[(rowid, idx)]
-                kept = merger.add(_sig(e))
-                self.db.execute(add_event, (kept, next(seq), json.dumps(e, ensure_ascii=False)))
+                events.append((merger.add(sigs.of(e)), next(seq), json.dumps(e, ensure_ascii=False)))
             for s in d.get("statements") or []:
                 s["person_id"] = id_by_name(by_name, s["speaker"])
-                self.db.execute(add_statement, (json.dumps(s, ensure_ascii=False),))
+                statements.append((json.dumps(s, ensure_ascii=False),))
+            if len(events) >= 1000:
+                flush()
+        flush()
         self.n_events = len(merger)
 
     def events(self) -> Iterator[dict[str, Any]]:
@@ -176,17 +188,28 @@ class _Run:
             yield plain(Statement(**{**d, "sources": [Evidence(**x) for x in d.get("sources", [])]}))
 
 
-def _sig(e: dict[str, Any]) -> MergeSig:
-    """:func:`~huitan.merge.merge_sig` of a stored event (strings shared between signatures)."""
-    date = DateValue(**e["date"]) if e.get("date") else None
-    m = e.get("mechanism")
-    return MergeSig(
-        type=sys.intern(e["type"]),
-        docs=tuple(dict.fromkeys(sys.intern(s["doc_id"]) for s in e.get("sources") or ())),
-        date=date_sig(date), score=date_score(date),
-        parts=[(sys.intern(p.get("person_id") or p["name"]), sys.intern(p["role"])) for p in e.get("participants") or ()],
-        mech=(m["name"], m["session"]) if m else None,
-    )
+class _Sigs:
+    """:func:`~huitan.merge.merge_sig` of stored events (strings shared between signatures, dates read once)."""
+
+    def __init__(self) -> None:
+        self._dates: dict[tuple[Any, ...] | None, tuple[DateSig, tuple[int, int]]] = {}
+
+    def of(self, e: dict[str, Any]) -> MergeSig:
+        d = e.get("date")
+        key = (d.get("start"), d.get("end"), d.get("precision"), tuple(d.get("year_candidates") or ())) if d else None
+        date = self._dates.get(key)
+        if date is None:
+            value = DateValue(**d) if d else None
+            date = self._dates[key] = (date_sig(value), date_score(value))
+        m = e.get("mechanism")
+        return MergeSig(
+            type=sys.intern(e["type"]),
+            docs=tuple(dict.fromkeys(sys.intern(s["doc_id"]) for s in e.get("sources") or ())),
+            date=date[0], score=date[1],
+            parts=[(sys.intern(p.get("person_id") or p["name"]), sys.intern(p["role"]))
+                   for p in e.get("participants") or ()],
+            mech=(m["name"], m["session"]) if m else None,
+        )
 
 
 EVENT_FIELDS = list(Event.__dataclass_fields__)
@@ -224,10 +247,16 @@ def plain(o: Any) -> Any:
     return o
 
 
+RECORD_FIELDS = [n for n in EVENT_FIELDS if n != "date_expr"]
+RECORD_PARTICIPANT_FIELDS = [n for n in PARTICIPANT_FIELDS if n != "entity"]
+
+
 def event_record(ev: Event) -> dict[str, Any]:
     """``Event.to_dict``, faster."""
-    d = plain(ev)
-    d.pop("date_expr", None)
-    for p in d["participants"]:
-        p.pop("entity", None)
+    d = {n: getattr(ev, n) for n in RECORD_FIELDS}
+    d["participants"] = [{n: getattr(p, n) for n in RECORD_PARTICIPANT_FIELDS} for p in ev.participants]
+    d["date"] = plain(ev.date)
+    d["location"] = plain(ev.location)
+    d["mechanism"] = plain(ev.mechanism)
+    d["sources"] = [{n: getattr(s, n) for n in EVIDENCE_FIELDS} for s in ev.sources]
     return d
