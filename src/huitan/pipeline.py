@@ -24,7 +24,7 @@ from .ingest import InputError, ReadOptions, read_inputs
 from .kb import KnowledgeBase
 from .model import DocAnalysis, Document, RawPage
 from .page import clean_page
-from .store import Store, to_json
+from .store import DocumentRows, Store, document_rows
 
 
 @dataclass
@@ -60,6 +60,7 @@ class PageOutcome:
     analyses: dict[str, DocAnalysis | dict[str, Any] | str] = field(default_factory=dict)  # stored as JSON
     error: str | None = None
     sigs: dict[str, bytes] = field(default_factory=dict)  # near-duplicate signatures made by a worker
+    rows: dict[str, DocumentRows] = field(default_factory=dict)  # new documents' rows, analyses included
     stored: bool = False  # the page was stored by an earlier run (or earlier in this one)
     fate: dict[str, str] = field(default_factory=dict)  # doc id -> NEW, KNOWN, or the near-duplicate's id
 
@@ -83,18 +84,21 @@ def clean_stage(raw: RawPage, kb: KnowledgeBase, sign: bool = True) -> PageOutco
                        sigs=signatures(docs) if sign else {})
 
 
-def analyse_stage(docs: list[Document], new: frozenset[str], kb: KnowledgeBase) -> dict[str, str]:
-    """The analyses, as JSON text, of the page's documents in ``new`` (only those are stored)."""
+def analyse_stage(docs: list[Document], new: frozenset[str], kb: KnowledgeBase) -> dict[str, DocumentRows]:
+    """The database rows, analyses included, of the page's documents in ``new`` (only those are stored)."""
     from .analyse import analyse_documents
 
-    return {a.doc_id: to_json(a) for a in analyse_documents(docs, kb, only=new)}
+    by_id = {d.doc_id: d for d in docs}
+    return {a.doc_id: document_rows(by_id[a.doc_id], a) for a in analyse_documents(docs, kb, only=new)}
 
 
 def process_page(raw: RawPage, kb: KnowledgeBase) -> PageOutcome:
     """Clean and analyse every document of one page (no store involved)."""
+    from .analyse import analyse_documents
+
     out = clean_stage(raw, kb, sign=False)
     if out.error is None:
-        out.analyses = dict(analyse_stage(out.documents, frozenset(d.doc_id for d in out.documents), kb))
+        out.analyses = {a.doc_id: a for a in analyse_documents(out.documents, kb)}
     return out
 
 
@@ -145,7 +149,7 @@ def _clean(raw: RawPage, sign: bool) -> PageOutcome:
     return clean_stage(raw, _WORKER_KB[0], sign)
 
 
-def _analyse(docs: list[Document], new: frozenset[str]) -> dict[str, str]:
+def _analyse(docs: list[Document], new: frozenset[str]) -> dict[str, DocumentRows]:
     return analyse_stage(docs, new, _WORKER_KB[0])
 
 
@@ -161,7 +165,7 @@ def outcomes(items: Iterable[RawPage | InputError], kb: KnowledgeBase, opts: Ing
             return PageOutcome(path=item.path, error=item.reason)
         out = clean_stage(item, kb, sign)
         if out.error is None and (new := sort(out)):
-            out.analyses = dict(analyse_stage(out.documents, new, kb))
+            out.rows = analyse_stage(out.documents, new, kb)
         return out
 
     if opts.workers <= 1:
@@ -179,7 +183,7 @@ def outcomes(items: Iterable[RawPage | InputError], kb: KnowledgeBase, opts: Ing
         _WORKER_KB[:] = [kb]
     ahead = opts.workers * 4
     cleaning: deque[Future[PageOutcome] | PageOutcome] = deque()
-    analysing: deque[tuple[PageOutcome, Future[dict[str, str]] | None]] = deque()
+    analysing: deque[tuple[PageOutcome, Future[dict[str, DocumentRows]] | None]] = deque()
     with ProcessPoolExecutor(max_workers=opts.workers, initializer=_init_worker, initargs=(opts.kb_files,),
                              mp_context=ctx) as pool:
 
@@ -191,7 +195,7 @@ def outcomes(items: Iterable[RawPage | InputError], kb: KnowledgeBase, opts: Ing
         def finish_next() -> PageOutcome:
             out, fut = analysing.popleft()
             if fut is not None:
-                out.analyses = dict(fut.result())
+                out.rows = fut.result()
             return out
 
         for item in items:
@@ -253,7 +257,7 @@ def write_outcome(store: Store, out: PageOutcome, summary: IngestSummary) -> Non
             for src in doc.sources:
                 store.add_source(fate, src, near_duplicate=True)
         else:
-            store.add_document(doc, out.analyses.get(doc.doc_id))
+            store.add_document(doc, out.analyses.get(doc.doc_id), out.rows.get(doc.doc_id))
             for src in doc.sources:
                 store.add_source(doc.doc_id, src)
             if doc.doc_id in out.sigs:

@@ -211,20 +211,16 @@ class Store:
     def has_document(self, doc_id: str) -> bool:
         return self.db.execute("SELECT 1 FROM documents WHERE doc_id=?", (doc_id,)).fetchone() is not None
 
-    def add_document(self, doc: Document, analysis: Any) -> None:
-        """Store a new document with its analysis (a dict or a DocAnalysis dataclass, or its JSON text)."""
+    def add_document(self, doc: Document, analysis: Any, rows: DocumentRows | None = None) -> None:
+        """Store a new document with its analysis (a dict or a DocAnalysis dataclass, or its JSON text).
+
+        ``rows``: the document's rows as :func:`document_rows` made them (in a worker process).
+        """
+        row, fts = rows or document_rows(doc, analysis)
         self.db.execute(
             "INSERT INTO documents(doc_id, kind, title, lead, body, captions, outlet, dateline, published, script,"
-            " original, encoding, analysis) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (doc.doc_id, doc.kind, doc.title, doc.lead, json.dumps(doc.body, ensure_ascii=False),
-             json.dumps(doc.captions, ensure_ascii=False), doc.outlet,
-             json.dumps(doc.dateline, ensure_ascii=False) if doc.dateline else None, doc.published, doc.script,
-             doc.original, doc.encoding, (analysis if isinstance(analysis, str) else _j(analysis)) if analysis else None),
-        )
-        self.db.execute(
-            "INSERT INTO documents_fts(doc_id, title, body) VALUES (?,?,?)",
-            (doc.doc_id, spaced(doc.title), spaced("\n".join(doc.body + doc.captions))),
-        )
+            " original, encoding, analysis) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", row)
+        self.db.execute("INSERT INTO documents_fts(doc_id, title, body) VALUES (?,?,?)", fts)
 
     def add_source(self, doc_id: str, source: dict[str, Any], near_duplicate: bool = False) -> bool:
         """Record that ``doc_id`` was found in an input; False when that was already known."""
@@ -373,6 +369,18 @@ def _fields(o: Any) -> dict[str, Any]:
     if names is None:
         raise TypeError(f"{type(o).__name__} is not JSON serialisable")
     return {n: getattr(o, n) for n in names}
+
+
+DocumentRows = tuple[tuple[Any, ...], tuple[str, str, str]]
+
+
+def document_rows(doc: Document, analysis: Any) -> DocumentRows:
+    """The ``documents`` row and the full-text row of a new document: a pure function, so the encoding and
+    spacing run where the document was analysed, not in the one writer process."""
+    row = (doc.doc_id, doc.kind, doc.title, doc.lead, _j(doc.body), _j(doc.captions), doc.outlet,
+           _j(doc.dateline) if doc.dateline else None, doc.published, doc.script, doc.original, doc.encoding,
+           (analysis if isinstance(analysis, str) else _j(analysis)) if analysis else None)
+    return row, (doc.doc_id, spaced(doc.title), spaced("\n".join(doc.body + doc.captions)))
 
 
 def to_json(v: Any) -> str:
