@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right, insort
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -30,6 +31,7 @@ from huitan.persons import name_parts, names_match
 # Characters a position chain is written in (the enumeration comma 、 joins positions).
 CHAIN_CHAR_RE = re.compile(rf"[{CJK}0-9、]")
 CHAIN_MAX = 80  # longest position chain looked at, in characters
+SECTION_CACHE = 256  # section texts whose tokens and person spans are remembered
 # the run of chain characters before a name, matched in the reversed text (at most CHAIN_MAX)
 CHAIN_RUN_RE = re.compile(rf"[{CJK}0-9、]{{0,{CHAIN_MAX}}}")
 CHAIN_SEP_RE = re.compile("[、兼]")
@@ -461,9 +463,10 @@ def _spans(text: str, lex: Lexicon, ti: TokenIndex) -> list[Span]:
             if rank is None and rt is not None and rt.kind == "rank":
                 rank, end = rt.word, rt.end
                 continue
-            am = LATIN_ALIAS_RE.match(text, end)
-            if alias is None and am:
-                alias, end = am.group(1).strip(), am.end()
+            if alias is None and ("(" in text[end:end + 2] or "（" in text[end:end + 2]):  # cheap test first
+                am = LATIN_ALIAS_RE.match(text, end)
+                if am:
+                    alias, end = am.group(1).strip(), am.end()
         spans.append(Span(start, a, b, end, text[a:b], [_position_text(text, ti, x, y) for x, y in pos],
                           [position_country(ti, text, x, y) for x, y in pos], rank, alias, post=post_titles))
     _envoy_chains(text, lex, ti, spans, found)
@@ -520,7 +523,11 @@ def _merge_into(p: Person, s: Span, positions: bool = True) -> None:
 
 
 def _span_country(s: Span) -> str | None:
-    return next((c for c in s.pos_countries if c), None)
+    return next(filter(None, s.pos_countries), None)
+
+
+_name_parts = lru_cache(maxsize=8192)(name_parts)  # read only: callers keep the first and last part
+_names_match = lru_cache(maxsize=8192)(names_match)
 
 
 def _group(spans: list[tuple[str, Span]]) -> tuple[list[Person], list[int]]:
@@ -529,13 +536,13 @@ def _group(spans: list[tuple[str, Span]]) -> tuple[list[Person], list[int]]:
     index: dict[str, list[int]] = {}
     owner = []
     for section, s in spans:
-        parts = name_parts(s.name)
+        parts = _name_parts(s.name)
         c = _span_country(s)
         found = None
         for i in dict.fromkeys(index.get(parts[0], []) + index.get(parts[-1], [])):
             pc = persons[i].country
             if (c is None or pc is None or pc == c) and any(
-                    names_match(s.name, n) for n in [persons[i].name, *persons[i].aliases]):
+                    _names_match(s.name, n) for n in [persons[i].name, *persons[i].aliases]):
                 found = i
                 break
         if found is None:
@@ -576,13 +583,13 @@ def _home_country(doc: Document, kb: KnowledgeBase, lex: Lexicon, toks: list[Tok
         except ImportError:  # pragma: no cover - page ships with the package
             pass
     if doc.title:
-        first = next((t for t in toks[0].tokens if t.kind == "country" and t.country), None)
+        first = next((t for t in toks[0].of_kind("country") if t.country), None)
         if first is not None:
             return first.country
     counts: dict[str, int] = {}
     for ti in toks:
-        for t in ti.tokens:
-            if t.kind == "country" and t.country:
+        for t in ti.of_kind("country"):
+            if t.country:
                 counts[t.country] = counts.get(t.country, 0) + 1
     return max(counts, key=lambda c: counts[c]) if counts else None
 
@@ -649,17 +656,23 @@ def _latin_country(lex: Lexicon, persons: list[Person]) -> None:
 def _home_fallback(persons: list[Person], home: str | None, toks: list[TokenIndex]) -> None:
     """A Chinese-script name with no other clue belongs to the country the document is written from;
     a foreign ``·`` name to the foreign country the document names most."""
-    counts: dict[str, int] = {}
-    for ti in toks:
-        for t in ti.tokens:
-            if t.kind == "country" and t.country and t.country != home:
-                counts[t.country] = counts.get(t.country, 0) + 1
-    foreign = max(counts, key=lambda c: counts[c]) if counts else None
+    foreign: list[str | None] = []  # counted when first needed
+
+    def most_named() -> str | None:
+        if not foreign:
+            counts: dict[str, int] = {}
+            for ti in toks:
+                for t in ti.of_kind("country"):
+                    if t.country and t.country != home:
+                        counts[t.country] = counts.get(t.country, 0) + 1
+            foreign.append(max(counts, key=lambda c: counts[c]) if counts else None)
+        return foreign[0]
+
     for p in persons:
         if p.country is not None:
             continue
-        if any(d in p.name for d in DOTS):
-            p.country = foreign
+        if not DOTS_SET.isdisjoint(p.name):
+            p.country = most_named()
         elif home and len(p.name) <= 4:
             p.country = home
 
@@ -670,23 +683,32 @@ def _link_kb(kb: KnowledgeBase, persons: list[Person]) -> None:
     The entry must carry the name (or an alias) and the country, and, when the written positions
     denote known offices, have held one of them: a namesake in another office stays unlinked.
     """
-    from huitan import officeholders
-
     for p in persons:
         if p.positions and all(pos.endswith("记者") for pos in p.positions):
             continue  # a reporter's byline
-        cands: list[dict] = []
-        for n in [p.name, *p.aliases]:
-            cands = officeholders.lookup(kb, n, p.country) or (
-                officeholders.lookup(kb, n) if p.country is None else [])
-            if cands:
-                break
-        roles = set().union(*(officeholders.roles_of(kb, pos) for pos in p.positions))
-        if roles:
-            cands = [c for c in cands if roles & {x["role"] for x in c.get("positions", [])}]
-        if cands and len({c["id"] for c in cands}) == 1:
-            p.kb_id = cands[0]["id"]
-            p.country = p.country or cands[0].get("country")
+        found = _kb_entry(kb, p.name, tuple(p.aliases), p.country, tuple(p.positions))
+        if found is not None:
+            p.kb_id = found[0]
+            p.country = p.country or found[1]
+
+
+@lru_cache(maxsize=8192)
+def _kb_entry(kb: KnowledgeBase, name: str, aliases: tuple[str, ...], country: str | None,
+              positions: tuple[str, ...]) -> tuple[str, str | None] | None:
+    """Id and country of the one knowledge-base entry a person's name, country and positions denote."""
+    from huitan import officeholders
+
+    cands: list[dict] = []
+    for n in (name, *aliases):
+        cands = officeholders.lookup(kb, n, country) or (officeholders.lookup(kb, n) if country is None else [])
+        if cands:
+            break
+    roles = set().union(*(officeholders.roles_of(kb, pos) for pos in positions))
+    if roles:
+        cands = [c for c in cands if roles & {x["role"] for x in c.get("positions", [])}]
+    if cands and len({c["id"] for c in cands}) == 1:
+        return cands[0]["id"], cands[0].get("country")
+    return None
 
 
 def _set_names(kb: KnowledgeBase, persons: list[Person]) -> None:
@@ -744,6 +766,21 @@ def _sections(doc: Document) -> list[str]:
     return out
 
 
+def _section(kb: KnowledgeBase, lex: Lexicon, text: str) -> tuple[TokenIndex, list[Span]]:
+    """Tokens and person spans of one section text (read only), remembered for the last SECTION_CACHE texts:
+    a page's documents repeat its title and captions."""
+    cache: OrderedDict[str, tuple[TokenIndex, list[Span]]] = kb.derived("actors.sections", lambda _kb: OrderedDict())
+    hit = cache.get(text)
+    if hit is not None:
+        cache.move_to_end(text)
+        return hit
+    ti = tokens(lex, text)
+    hit = cache[text] = (ti, _spans(text, lex, ti))
+    if len(cache) > SECTION_CACHE:
+        cache.popitem(last=False)
+    return hit
+
+
 def extract_actors(doc: Document, kb: KnowledgeBase) -> DocActors:
     """Persons, organisations, places and countries mentioned in ``doc``.
 
@@ -753,11 +790,12 @@ def extract_actors(doc: Document, kb: KnowledgeBase) -> DocActors:
     """
     lex = lexicon(kb)
     texts = {sec: doc.section_text(sec) for sec in _sections(doc)}
-    tis = {sec: tokens(lex, t) for sec, t in texts.items()}
+    found = {sec: _section(kb, lex, t) for sec, t in texts.items()}
+    tis = {sec: ti for sec, (ti, _) in found.items()}
     spans: list[tuple[str, Span]] = []
     for sec in (doc.body_section, "title", "caption"):
         if sec in texts:
-            spans.extend((sec, s) for s in _spans(texts[sec], lex, tis[sec]))
+            spans.extend((sec, s) for s in found[sec][1])
     persons, owner = _group(spans)
     other: list[Mention] = []
     for sec, text in texts.items():

@@ -23,6 +23,7 @@ from huitan.persons import name_parts
 from huitan.textutil import sentences
 
 DOTS = "·•‧・．"
+DOTS_SET = frozenset(DOTS)
 ORG_STOP_KINDS = frozenset({"title", "rank", "honorific", "backref", "person"})
 INNER_CONJ = frozenset({"与", "和"})
 ORG_START_KINDS = frozenset({"place", "country", "org"})
@@ -74,11 +75,16 @@ def orgs_and_places(text: str, section: str, lex: Lexicon, ti: TokenIndex, names
         k = bisect_right(name_starts, i) - 1
         return k >= 0 and i < names[name_starts[k]]
 
+    by_start = ti.by_start
     for t in ti.of_kind("place", "country", "org"):
-        if t.start < skip_to or in_name(t.start):
+        if t.start < skip_to or (name_starts and in_name(t.start)):
             continue
-        if t.kind == "place":
+        nxt = by_start.get(t.end)
+        if t.end in names or (nxt is not None and (nxt.kind in ORG_STOP_KINDS or nxt.kind == "boundary")):
+            end = t.end  # nothing can extend it (the common case: a country before a verb)
+        else:
             end = _org_end(text, ti, lex, t.start, t.end, names)
+        if t.kind == "place":
             if end > t.end:
                 out.append(Mention(kind="organization", name=text[t.start:end], text=text[t.start:end],
                                    section=section, start=t.start, end=end, country=t.country))
@@ -86,8 +92,7 @@ def orgs_and_places(text: str, section: str, lex: Lexicon, ti: TokenIndex, names
             else:
                 out.append(Mention(kind="place", name=t.word, text=t.word, section=section, start=t.start,
                                    end=t.end, country=t.country))
-        elif t.kind in ("country", "org"):
-            end = _org_end(text, ti, lex, t.start, t.end, names)
+        else:
             if end > t.end or t.kind == "org" or t.word in lex.prefixes:
                 out.append(Mention(kind="organization", name=text[t.start:end], text=text[t.start:end],
                                    section=section, start=t.start, end=end, country=t.country))
@@ -125,11 +130,16 @@ def _repeats(texts: dict[str, str], tis: dict[str, TokenIndex], persons: list[Pe
     ordered = sorted(forms, key=len, reverse=True)  # longer forms first: 谢尔盖·绍伊古 before 绍伊古
     for sec, text in texts.items():
         spans = taken.get(sec, [])
+        # the characters the spans cover (an empty span covers none but blocks a form around it)
+        covered = bytearray(len(text) + 1)
+        for s, e in spans:
+            covered[s:e] = b"\x01" * (e - s) if e > s else b""
+        empty = [(s, e) for s, e in spans if e <= s]
         for form in ordered:
             a = text.find(form)
             while a >= 0:
                 b = a + len(form)
-                if not any(a < e and s < b for s, e in spans):
+                if covered.find(1, a, b) < 0 and not any(a < e and s < b for s, e in empty):
                     end = b
                     t = tis[sec].by_start.get(b)
                     if t is not None and t.kind in ("rank", "honorific", "title"):
@@ -139,15 +149,16 @@ def _repeats(texts: dict[str, str], tis: dict[str, TokenIndex], persons: list[Pe
                                        end=end, rank=p.rank if t is not None and t.kind == "rank" else None,
                                        country=p.country, entity=forms[form]))
                     spans.append((a, end))
+                    covered[a:end] = b"\x01" * (end - a)
                 a = text.find(form, b)
     return out
 
 
 def _surname_refs(texts: dict[str, str], tis: dict[str, TokenIndex], lex: Lexicon, persons: list[Person],
-                  taken: dict[str, list[tuple[int, int]]]) -> list[Mention]:
+                  taken: dict[str, list[tuple[int, int]]], bylines: set[int]) -> list[Mention]:
     by_surname: dict[str, list[int]] = {}
     for i, p in enumerate(persons):
-        if not _is_byline(p) and 2 <= len(p.name) <= 4 and not any(d in p.name for d in DOTS):
+        if i not in bylines and 2 <= len(p.name) <= 4 and DOTS_SET.isdisjoint(p.name):
             by_surname.setdefault(p.name[0], []).append(i)
     out = []
     for sec, text in texts.items():
@@ -172,9 +183,8 @@ def _surname_refs(texts: dict[str, str], tis: dict[str, TokenIndex], lex: Lexico
 
 
 def _plural_refs(texts: dict[str, str], tis: dict[str, TokenIndex], persons: list[Person],
-                 mentions: list[Mention]) -> list[Mention]:
+                 mentions: list[Mention], bylines: set[int]) -> list[Mention]:
     out = []
-    bylines = {i for i, p in enumerate(persons) if _is_byline(p)}
     for sec, text in texts.items():
         ti = tis[sec]
         refs = ti.of_kind("backref")
@@ -216,7 +226,8 @@ def back_references(texts: dict[str, str], tis: dict[str, TokenIndex], lex: Lexi
     taken: dict[str, list[tuple[int, int]]] = {}
     for m in mentions:
         taken.setdefault(m.section, []).append((m.start, m.end))
+    bylines = {i for i, p in enumerate(persons) if _is_byline(p)}
     out = _repeats(texts, tis, persons, taken)
-    out += _surname_refs(texts, tis, lex, persons, taken)
-    out += _plural_refs(texts, tis, persons, mentions + out)
+    out += _surname_refs(texts, tis, lex, persons, taken, bylines)
+    out += _plural_refs(texts, tis, persons, mentions + out, bylines)
     return out
