@@ -223,13 +223,13 @@ def _years(d: DateValue | None) -> set[int]:
     return {int(y) for y in d.year_candidates}
 
 
-DateSig = tuple[str | None, str | None, str | None, frozenset[int]]
+DateSig = tuple[str | None, str | None, str | None, tuple[int, ...]]
 
 
 def date_sig(d: DateValue | None) -> DateSig:
     """What :func:`dates_compatible` compares: month-day, the month-day a range ends on, month, years."""
     md = _month_day(d)
-    return md, _end_month_day(d) or md, _month(d), frozenset(_years(d))
+    return md, _end_month_day(d) or md, _month(d), tuple(sorted(_years(d)))
 
 
 def sigs_compatible(a: DateSig, b: DateSig) -> bool:
@@ -243,7 +243,7 @@ def sigs_compatible(a: DateSig, b: DateSig) -> bool:
         return False
     if mo_a and mo_b and mo_a != mo_b:
         return False
-    return not (ya and yb and not ya & yb)
+    return not (ya and yb and not any(y in yb for y in ya))
 
 
 def dates_compatible(a: DateValue | None, b: DateValue | None) -> bool:
@@ -259,14 +259,14 @@ class MergeSig:
     docs: tuple[str, ...]  # the documents of its sources
     date: DateSig
     score: tuple[int, int]  # how good its date is (:func:`date_score`)
-    parts: list[tuple[str, str]]  # (participant key, role), in participant order
+    parts: tuple[tuple[str, str], ...]  # (participant key, role), in participant order
     mech: tuple[Any, Any] | None  # (mechanism name, session)
 
 
 def merge_sig(ev: Event) -> MergeSig:
     docs = tuple(dict.fromkeys(s.doc_id for s in ev.sources))
     mech = (ev.mechanism["name"], ev.mechanism["session"]) if ev.mechanism else None
-    return MergeSig(ev.type, docs, date_sig(ev.date), date_score(ev.date), [(_key(p), p.role) for p in ev.participants],
+    return MergeSig(ev.type, docs, date_sig(ev.date), date_score(ev.date), tuple((_key(p), p.role) for p in ev.participants),
                     mech)
 
 
@@ -364,7 +364,7 @@ class EventMerger:
 
     def __init__(self) -> None:
         self.kept: list[MergeSig] = []
-        self._index: dict[tuple[Any, ...], int | set[int]] = {}  # one position, or a set of them
+        self._index: dict[tuple[Any, ...], int | tuple[int, ...] | set[int]] = {}  # kept positions
         self._shared: dict[Any, Any] = {}  # equal date signatures and (participant, role) pairs: one object
 
     def __len__(self) -> int:
@@ -391,12 +391,13 @@ class EventMerger:
             out.add((*slot, s.type, k))
         return out
 
+    def _get(self, e: tuple[Any, ...]) -> tuple[int, ...] | set[int]:
+        have = self._index.get(e)
+        return () if have is None else (have,) if isinstance(have, int) else have
+
     def _candidates(self, s: MergeSig) -> set[int]:
-        idx = self._index
-        found: int | set[int] | None
         if not s.parts:
-            found = idx.get(("s", s.type, s.mech)) if s.mech else None
-            return set() if found is None else {found} if isinstance(found, int) else set(found)
+            return set(self._get(("s", s.type, s.mech))) if s.mech else set()
         keys = list(dict.fromkeys(k for k, _ in s.parts))
         out: set[int] = set()
         slot = self._slot(s.date)
@@ -409,29 +410,27 @@ class EventMerger:
             probes = [("r", md[:2]), ("o",)] + [("d", f"{md[:2]}-{dd:02d}") for dd in range(int(md[3:]), last + 1)]
         for k in keys:
             for pr in probes:
-                if (found := idx.get((*pr, s.type, k))) is not None:
-                    if isinstance(found, int):
-                        out.add(found)
-                    else:
-                        out |= found
+                out.update(self._get((*pr, s.type, k)))
         kind = "n" if slot[0] != "n" else "a"  # otherwise: two shared participants
-        sets = [found for k in keys if (found := idx.get((kind, s.type, k))) is not None]
-        for i, a in enumerate(sets):
-            for b in sets[i + 1:]:
+        groups = [g for k in keys if (g := self._get((kind, s.type, k)))]
+        for i, a in enumerate(groups):
+            for b in groups[i + 1:]:
                 if isinstance(a, set) and isinstance(b, set):
                     out |= a & b
-                elif isinstance(a, int) and (a == b or isinstance(b, set) and a in b):
-                    out.add(a)
-                elif isinstance(b, int) and isinstance(a, set) and b in a:
-                    out.add(b)
+                else:
+                    small, big = (a, b) if len(a) <= len(b) else (b, a)
+                    out.update(x for x in small if x in big)
         return out
 
     def _put(self, e: tuple[Any, ...], i: int) -> None:
+        """Index ``i`` under ``e``: one position as an int, a few as a tuple, more as a set (memory)."""
         have = self._index.get(e)
         if have is None:
             self._index[e] = i
         elif isinstance(have, int):
-            self._index[e] = {have, i}
+            self._index[e] = (have, i)
+        elif isinstance(have, tuple):
+            self._index[e] = have + (i,) if len(have) < SMALL_BUCKET else {*have, i}
         else:
             have.add(i)
 
@@ -439,17 +438,18 @@ class EventMerger:
         have = self._index[e]
         if isinstance(have, int):
             del self._index[e]
-            return
-        have.discard(i)
-        if len(have) == 1:
-            self._index[e] = next(iter(have))
+        elif isinstance(have, tuple):
+            rest = tuple(x for x in have if x != i)
+            self._index[e] = rest[0] if len(rest) == 1 else rest
+        else:
+            have.discard(i)
 
     def add(self, s: MergeSig) -> int:
         """The position of the kept event ``s`` joins (absorbed into its signature), or of ``s`` as a new one."""
         shared = self._shared
         s.date = shared.setdefault(s.date, s.date)
         s.score = shared.setdefault(s.score, s.score)
-        s.parts = [shared.setdefault(p, p) for p in s.parts]
+        s.parts = tuple(shared.setdefault(p, p) for p in s.parts)
         for i in sorted(self._candidates(s)):
             k = self.kept[i]
             if _same_sig(k, s):
@@ -468,6 +468,9 @@ class EventMerger:
         return i
 
 
+SMALL_BUCKET = 8  # index buckets up to this size are tuples (a set costs 216 bytes even for two)
+
+
 def _plain_md(md: str) -> bool:
     """``MM-DD`` written with two digits each."""
     return len(md) == 5 and md[2] == "-" and md[:2].isdigit() and md[3:].isdigit()
@@ -476,10 +479,13 @@ def _plain_md(md: str) -> bool:
 def _absorb_sig(into: MergeSig, other: MergeSig) -> None:
     """:func:`absorb` on signatures."""
     have = {k for k, _ in into.parts}
-    for k, r in other.parts:
-        if k not in have:
-            into.parts.append((k, r))
-            have.add(k)
+    new = []
+    for part in other.parts:
+        if part[0] not in have:
+            new.append(part)
+            have.add(part[0])
+    if new:
+        into.parts += tuple(new)
     if into.score < other.score:
         into.date, into.score = other.date, other.score
     into.mech = into.mech or other.mech

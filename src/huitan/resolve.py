@@ -84,8 +84,10 @@ def session_dates(store: Store, kb: KnowledgeBase) -> dict[tuple[int, int], dict
         " json_extract(e.value, '$.date') FROM documents d, json_each(d.analysis, '$.events') e"
         " WHERE d.analysis IS NOT NULL AND json_type(e.value, '$.mechanism') = 'object' ORDER BY d.rowid, e.key")
     found: list[tuple[int, int, Event]] = []
+    mechanisms: dict[str, dict[str, Any]] = {}  # one dict per mechanism written (read, not changed)
     for rowid, idx, type_, mech, date in rows:
-        ev = Event(type=type_, mechanism=json.loads(mech), date=DateValue(**json.loads(date)) if date else None)
+        m = mechanisms.get(mech) or mechanisms.setdefault(mech, json.loads(mech))
+        ev = Event(type=type_, mechanism=m, date=DateValue(**json.loads(date)) if date else None)
         if session_key(ev):
             found.append((rowid, idx, ev))
     before = [plain(ev.date) for _, _, ev in found]
@@ -206,8 +208,8 @@ class _Sigs:
             type=sys.intern(e["type"]),
             docs=tuple(dict.fromkeys(sys.intern(s["doc_id"]) for s in e.get("sources") or ())),
             date=date[0], score=date[1],
-            parts=[(sys.intern(p.get("person_id") or p["name"]), sys.intern(p["role"]))
-                   for p in e.get("participants") or ()],
+            parts=tuple((sys.intern(p.get("person_id") or p["name"]), sys.intern(p["role"]))
+                        for p in e.get("participants") or ()),
             mech=(m["name"], m["session"]) if m else None,
         )
 
