@@ -110,9 +110,10 @@ def plover_modes(kb: KnowledgeBase) -> dict[tuple[str, str | None], str]:
     return {(c["type"], c.get("subtype")): c["mode"] for c in kb.table(CODE_SCHEMA) if c.get("mode")}
 
 
-# Participant conditions on ``events e``, shared by the CLI and the web view: EXISTS lets the dates, type
-# and order drive the query while a frequent country only filters it.
-COUNTRY_SQL = "EXISTS (SELECT 1 FROM participants p WHERE p.event_id = e.event_id AND p.country = ?)"
+# Participant conditions on ``events e`` for the web view, whose facets count every matching event: the
+# country's events are one range of participants_country_date, so a facet without a year (the year facet
+# itself) reads that country's events instead of probing the participants of every event.
+COUNTRY_SQL = "e.event_id IN (SELECT event_id FROM participants WHERE country = ?)"
 PERSON_SQL = "e.event_id IN (SELECT event_id FROM participants WHERE person_id = ? OR name = ?)"
 
 
