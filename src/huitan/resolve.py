@@ -24,10 +24,11 @@ The tables are the same as merging all events held in memory (``link_persons``,
 from __future__ import annotations
 
 import itertools
-import json
 import sys
 from collections.abc import Iterator
 from typing import Any
+
+import orjson
 
 from .datekb import session_key
 from .dates import date_across_documents
@@ -55,14 +56,14 @@ def resolve(store: Store, kb: KnowledgeBase) -> dict[str, int]:
     db = store.db
     linker = PersonLinker(kb)
     for (raw,) in db.execute(f"SELECT json_extract(analysis, '$.actors.persons') {ANALYSED} ORDER BY rowid"):
-        for p in json.loads(raw) if raw else ():
+        for p in orjson.loads(raw) if raw else ():
             linker.add(p)
     persons = linker.link()
     run = _Run(store, linker, session_dates(store, kb))
     db.execute("CREATE TEMP TABLE IF NOT EXISTS resolve_events"
-               " (kept INTEGER NOT NULL, seq INTEGER NOT NULL, record TEXT NOT NULL, PRIMARY KEY (kept, seq))"
+               " (kept INTEGER NOT NULL, seq INTEGER NOT NULL, record BLOB NOT NULL, PRIMARY KEY (kept, seq))"
                " WITHOUT ROWID")
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS resolve_statements (seq INTEGER PRIMARY KEY, record TEXT NOT NULL)")
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS resolve_statements (seq INTEGER PRIMARY KEY, record BLOB NOT NULL)")
     try:
         store.replace_corpus(persons=[p.to_dict() for p in persons], mentions=run.documents(), events=run.events(),
                              mechanisms=run.mechanisms(), statements=run.statements())
@@ -86,8 +87,8 @@ def session_dates(store: Store, kb: KnowledgeBase) -> dict[tuple[int, int], dict
     found: list[tuple[int, int, Event]] = []
     mechanisms: dict[str, dict[str, Any]] = {}  # one dict per mechanism written (read, not changed)
     for rowid, idx, type_, mech, date in rows:
-        m = mechanisms.get(mech) or mechanisms.setdefault(mech, json.loads(mech))
-        ev = Event(type=type_, mechanism=m, date=DateValue(**json.loads(date)) if date else None)
+        m = mechanisms.get(mech) or mechanisms.setdefault(mech, orjson.loads(mech))
+        ev = Event(type=type_, mechanism=m, date=DateValue(**orjson.loads(date)) if date else None)
         if session_key(ev):
             found.append((rowid, idx, ev))
     before = [plain(ev.date) for _, _, ev in found]
@@ -111,8 +112,8 @@ class _Run:
         merger = EventMerger()
         sigs = _Sigs()
         seq = itertools.count()
-        events: list[tuple[int, int, str]] = []
-        statements: list[tuple[str]] = []
+        events: list[tuple[int, int, bytes]] = []
+        statements: list[tuple[bytes]] = []
 
         def flush() -> None:
             self.db.executemany("INSERT INTO temp.resolve_events VALUES (?,?,?)", events)
@@ -122,7 +123,7 @@ class _Run:
 
         rows = self.db.execute(f"SELECT rowid, doc_id, analysis {ANALYSED} ORDER BY rowid")
         for rowid, doc_id, raw in rows:  # read lazily, inside the writer's transaction (other tables)
-            d = json.loads(raw)
+            d = orjson.loads(raw)
             actors = d.get("actors") or {}
             persons = actors.get("persons") or []
             pids = [self.linker.person_id(p) for p in persons]
@@ -142,10 +143,10 @@ class _Run:
                         else id_by_name(by_name, part["name"])
                 if (rowid, idx) in self.redated:
                     e["date"] = self.redated[(rowid, idx)]
-                events.append((merger.add(sigs.of(e)), next(seq), json.dumps(e, ensure_ascii=False)))
+                events.append((merger.add(sigs.of(e)), next(seq), orjson.dumps(e)))
             for s in d.get("statements") or []:
                 s["person_id"] = id_by_name(by_name, s["speaker"])
-                statements.append((json.dumps(s, ensure_ascii=False),))
+                statements.append((orjson.dumps(s),))
             if len(events) >= 1000:
                 flush()
         flush()
@@ -156,7 +157,7 @@ class _Run:
         ids = EventIds()
         rows = self.db.execute("SELECT kept, record FROM temp.resolve_events ORDER BY kept, seq")
         for _, reports in itertools.groupby(rows, key=lambda r: r[0]):
-            first, *more = (json.loads(r[1]) for r in reports)
+            first, *more = (orjson.loads(r[1]) for r in reports)
             if not more and _as_stored(first):  # one report, stored in the current form: its record as it is
                 rec = first
                 del rec["date_expr"]
@@ -186,7 +187,7 @@ class _Run:
     def statements(self) -> Iterator[dict[str, Any]]:
         for (raw,) in self.db.execute("SELECT record FROM temp.resolve_statements ORDER BY seq"):
             self.n_statements += 1
-            d = json.loads(raw)
+            d = orjson.loads(raw)
             yield plain(Statement(**{**d, "sources": [Evidence(**x) for x in d.get("sources", [])]}))
 
 
