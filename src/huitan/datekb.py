@@ -50,10 +50,14 @@ class SessionIndex:
 
     by_key: dict[tuple[str, int], dict[str, Any]]
     series_of: dict[str, str]  # folded name or alias -> series
-    pattern: re.Pattern[str] | None  # every alias template, one alternative (group ``t<i>``) each
     template_series: tuple[str, ...]  # series of alternative i
     pieces: tuple[tuple[str, str], ...] = ()  # the literal text before and after the number, of alternative i
-    alternatives: tuple[str, ...] = ()  # the regex of alternative i
+    alternatives: tuple[str, ...] = ()  # the regex of alternative i (group ``t<i>``), one per alias template
+
+    @property
+    def pattern(self) -> re.Pattern[str] | None:
+        """Every alias template as one pattern (scans use :meth:`pattern_for`, far cheaper)."""
+        return _subset_pattern(self.alternatives, tuple(range(len(self.alternatives)))) if self.alternatives else None
 
     def pattern_for(self, window: str) -> re.Pattern[str] | None:
         """The alternatives whose literal pieces both occur in ``window``, as one pattern (None: none can
@@ -85,8 +89,8 @@ def _build_sessions(kb: KnowledgeBase) -> SessionIndex:
                 series_of[fold(a)] = e["series"]
     ordered = sorted(templates, key=len, reverse=True)
     alternatives = tuple(f"(?P<t{i}>{_template(t, i)})" for i, t in enumerate(ordered))
-    return SessionIndex(by_key, series_of, re.compile("|".join(alternatives)) if alternatives else None,
-                        tuple(templates[t] for t in ordered), tuple(_pieces(t) for t in ordered), alternatives)
+    return SessionIndex(by_key, series_of, tuple(templates[t] for t in ordered), tuple(_pieces(t) for t in ordered),
+                        alternatives)
 
 
 def _pieces(alias: str) -> tuple[str, str]:
@@ -123,7 +127,7 @@ def session_mentions(kb: KnowledgeBase, text: str) -> list[tuple[str, int]]:
     """Series and session numbers named in ``text`` (``大湄公河次区域合作第六次领导人会议`` → GMS, 6)."""
     idx = sessions(kb)
     found: list[tuple[str, int]] = []
-    if idx.pattern is None:
+    if not idx.alternatives:
         return found
     for hit in ORDINAL.finditer(text):  # every template numbers its session: scan only around 第N次/首届/N大
         lo, hi = max(0, hit.start() - SESSION_REACH), min(len(text), hit.end() + SESSION_REACH)
@@ -137,7 +141,7 @@ SESSION_REACH = 30  # characters around an ordinal that a series name can span
 
 def _mentions_in(idx: SessionIndex, text: str, lo: int, hi: int) -> list[tuple[str, int]]:
     found: list[tuple[str, int]] = []
-    if idx.pattern is None:
+    if not idx.alternatives:
         return found
     pattern = idx.pattern_for(text[lo:hi])
     if pattern is None:

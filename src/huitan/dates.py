@@ -791,6 +791,8 @@ def _with_anniversaries(dd: DocDates, kb: KnowledgeBase, w: When, allowed: Knowl
 def date_events(doc: Document, actors: DocActors, events: list[Event], page_docs: list[Document],
                 kb: KnowledgeBase) -> None:
     """Set ``event.date`` for every event of ``doc`` (events in document order)."""
+    if not events:
+        return
     dd = _cached_doc_dates(doc, kb)
     tenures = _tenures(kb, [p for p in actors.persons if p.positions])
     page = _page_anchors(doc, page_docs, kb)
