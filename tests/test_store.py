@@ -105,3 +105,22 @@ def test_migration_005_fills_the_participants_of_a_database_made_before_it(db_pa
     indexes = {r[0] for r in s.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"participants_country_date", "participants_person_date", "participants_name_date"} <= indexes
     assert "participants_country" not in indexes  # replaced: it was a prefix of participants_country_date
+
+
+def test_a_read_only_open_brings_an_older_database_to_the_current_schema(db_path, monkeypatch):
+    from huitan.export import EventFilter, query_events
+
+    monkeypatch.setattr("huitan.store.MIGRATIONS", [m for m in MIGRATIONS if m[0] < "005"])
+    s = Store(db_path)
+    s.db.execute("INSERT INTO events(event_id, type, date_start, scope, record) VALUES ('e1', 'TALKS', '2023-12-12',"
+                 " 'international', '{\"event_id\": \"e1\"}')")
+    s.db.execute("INSERT INTO participants VALUES ('e1', '阮富仲', 'party', 'person', 'VNM', 'p1')")
+    s.close()
+    monkeypatch.setattr("huitan.store.MIGRATIONS", MIGRATIONS)
+    r = Store(db_path, readonly=True)
+    assert query_events(r, EventFilter(country="VNM", date_from="2023")) == [{"event_id": "e1"}]
+    assert {x[0] for x in r.db.execute("SELECT name FROM _migrations")} == {m[0] for m in MIGRATIONS}
+    import pytest
+
+    with pytest.raises(sqlite3.OperationalError):  # still read-only
+        r.db.execute("DELETE FROM events")

@@ -9,6 +9,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from .kb import KnowledgeBase
 from .store import Store
 
@@ -134,7 +136,7 @@ def query_events(store: Store, f: EventFilter) -> list[dict[str, Any]]:
     keys, args = event_keys(f)
     sql = (f"SELECT e.record FROM ({keys}) k CROSS JOIN events e ON e.event_id = k.event_id"
            " ORDER BY k.date_start, k.event_id")
-    return [json.loads(r[0]) for r in store.db.execute(sql, args)]
+    return [orjson.loads(r[0]) for r in store.db.execute(sql, args)]  # about twice json.loads's speed
 
 
 Cond = tuple[str, list[Any]]

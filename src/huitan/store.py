@@ -153,12 +153,20 @@ MIGRATIONS: list[tuple[str, str]] = [
 
 
 def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
-    """Open (and migrate) a database. Read-only connections never create or change anything."""
+    """Open (and migrate) a database.
+
+    Read-only connections never create anything nor change any record; a database made by an older huitan
+    is first brought to the current schema (its migrations, once), as the queries need it.
+    """
     if readonly:
         if not Path(path).exists():
             raise FileNotFoundError(f"no database at {path}")
         db = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True, check_same_thread=False)
         db.row_factory = sqlite3.Row
+        if pending(db):
+            db.close()
+            connect(path).close()  # migrates
+            return connect(path, readonly=True)
         return db
     db = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     db.row_factory = sqlite3.Row
@@ -167,6 +175,15 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
     db.execute("PRAGMA foreign_keys=ON")
     migrate(db)
     return db
+
+
+def pending(db: sqlite3.Connection) -> list[str]:
+    """The migrations a huitan database has not had yet (none for a file that is no huitan database)."""
+    try:
+        done = {r[0] for r in db.execute("SELECT name FROM _migrations")}
+    except sqlite3.OperationalError:  # no _migrations table
+        return []
+    return [name for name, _ in MIGRATIONS if name not in done]
 
 
 def migrate(db: sqlite3.Connection) -> list[str]:
