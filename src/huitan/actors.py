@@ -266,6 +266,13 @@ def _dot_names(text: str, lex: Lexicon, ti: TokenIndex, a: int, b: int) -> list[
 # ------------------------------------------------------------------ chains
 
 
+def _chain_floor(rev: str, i: int) -> int:
+    """Where a chain ending at ``i`` may start at the earliest: after the last character before ``i`` a chain
+    cannot hold, at most CHAIN_MAX back (one match in the reversed text ``rev``)."""
+    run = CHAIN_RUN_RE.match(rev, len(rev) - i)  # always matches, perhaps empty
+    return i - (run.end() - run.start() if run else 0)
+
+
 def _chain(text: str, ti: TokenIndex, name_start: int, found: _Found) -> tuple[int, list[tuple[int, int]]]:
     """Chain start and position spans of the title chain ending at ``name_start``.
 
@@ -283,9 +290,7 @@ def _chain(text: str, ti: TokenIndex, name_start: int, found: _Found) -> tuple[i
     if t is None or t.kind != "title":
         return name_start, []
     name_start = end
-    # after the last character before the name a chain cannot hold, at most CHAIN_MAX back
-    run = CHAIN_RUN_RE.match(found.rev, len(text) - name_start)  # always matches, perhaps empty
-    j = name_start - (run.end() - run.start() if run else 0)
+    j = _chain_floor(found.rev, name_start)
     k = bisect_right(found.sorted_ends, name_start) - 1  # and after the last name before it
     if k >= 0 and found.sorted_ends[k] > j:
         j = found.sorted_ends[k]
@@ -799,7 +804,7 @@ def extract_actors(doc: Document, kb: KnowledgeBase) -> DocActors:
     persons, owner = _group(spans)
     other: list[Mention] = []
     for sec, text in texts.items():
-        other.extend(coref.orgs_and_places(text, sec, lex, tis[sec], {s.start: s.end for x, s in spans if x == sec}))
+        other.extend(coref.orgs_and_places(text, sec, lex, tis[sec], {s.start: s.end for s in found[sec][1]}))
     home = _home_country(doc, kb, lex, [tis["title"], *(ti for sec, ti in tis.items() if sec != "title")])
     _fill_countries(lex, persons, spans, owner, texts, other, tis)
     _link_kb(kb, persons)
