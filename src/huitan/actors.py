@@ -373,7 +373,7 @@ def _body_start(text: str, ti: TokenIndex, verb: Token, j: int, name_start: int)
 
 def _position_text(text: str, ti: TokenIndex, a: int, b: int) -> str:
     """A position as written, without modifiers such as ``新任``."""
-    if "modifier" not in ti.by_kind:
+    if not ti.of_kind("modifier"):
         return text[a:b]
     mods = [t for t in ti.within(a, b) if t.kind == "modifier"]
     if not mods:
@@ -421,8 +421,12 @@ def _spans(text: str, lex: Lexicon, ti: TokenIndex) -> list[Span]:
             claim(x, y)
     for t in ti.of_kind("person"):
         claim(t.start, t.end)
+    by_start, by_end = ti.by_start, ti.by_end
     for t in ti.of_kind("title"):
-        before = ti.by_end.get(t.start)
+        before = by_end.get(t.start)
+        nxt = by_start.get(t.end)
+        if nxt is not None and nxt.kind in UNCLEAN_KINDS:
+            continue  # a word no name starts with follows the title (another title, a verb)
         if t.end not in names and (before is None or before.kind != "backref"):
             after = _name_after(text, lex, ti, t.end, t.start)
             if after is not None:

@@ -320,6 +320,13 @@ def pinyin_name(kb: KnowledgeBase, name: str) -> str | None:
     """Pinyin of a Chinese name: surname capitalised, given name joined (``马晓天`` → ``Ma Xiaotian``)."""
     if not HAN_RE.match(name):
         return None
+    return _pinyin_name(kb, name)
+
+
+@lru_cache(maxsize=8192)
+def _pinyin_name(kb: KnowledgeBase, name: str) -> str:
+    """:func:`pinyin_name` of a name written in Chinese characters (memoised: a name recurs with other
+    countries and aliases)."""
     from pypinyin import Style, lazy_pinyin
 
     surnames = kb.derived("names.surnames", _surname_index)
