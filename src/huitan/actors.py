@@ -373,7 +373,7 @@ def _body_start(text: str, ti: TokenIndex, verb: Token, j: int, name_start: int)
 
 def _position_text(text: str, ti: TokenIndex, a: int, b: int) -> str:
     """A position as written, without modifiers such as ``新任``."""
-    if not ti.of_kind("modifier"):
+    if "modifier" not in ti.by_kind:
         return text[a:b]
     mods = [t for t in ti.within(a, b) if t.kind == "modifier"]
     if not mods:

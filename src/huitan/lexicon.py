@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from itertools import compress
+from operator import attrgetter
 from typing import Any
 
 import ahocorasick_rs
@@ -124,15 +124,6 @@ class Lexicon:
     rank_en: dict[str, str] = field(default_factory=dict)
     press_titles: tuple[str, ...] = ()  # a position ending in one is a reporter's (记者, 通讯员)
     envoy_titles: frozenset[str] = frozenset()  # X特使Y: Y acts for X (特使)
-    _masks: dict[tuple[str, ...], list[bool]] = field(default_factory=dict, repr=False, compare=False)
-
-    def kind_mask(self, kinds: tuple[str, ...]) -> list[bool]:
-        """Per word: whether its kind is one of ``kinds`` (never for boundary words)."""
-        mask = self._masks.get(kinds)
-        if mask is None:
-            wanted = set(kinds) - {"boundary"}
-            mask = self._masks[kinds] = [k in wanted for k in self.kinds]
-        return mask
 
     @property
     def suffix_ends(self) -> dict[str, tuple[str, ...]]:
@@ -265,6 +256,9 @@ def lexicon(kb: KnowledgeBase) -> Lexicon:
     return kb.derived("actors.lexicon", _build)
 
 
+_START = attrgetter("start")
+
+
 @dataclass
 class TokenIndex:
     """Tokens of one text, indexed by start and end offset.
@@ -276,20 +270,14 @@ class TokenIndex:
     by_start: dict[int, Token]
     by_end: dict[int, Token]
     starts: list[int]
-    ends: list[int]
-    ids: tuple[int, ...]  # the lexicon word of each token
-    lex: Lexicon | None = field(default=None, repr=False, compare=False)
-    _of_kind: dict[tuple[str, ...], list[Token]] = field(default_factory=dict, repr=False, compare=False)
+    by_kind: dict[str, list[Token]]
+    ends: list[int] = field(default_factory=list)
 
     def of_kind(self, *kinds: str) -> list[Token]:
-        """Tokens of the given kinds (boundary words excepted), in text order (read only)."""
-        found = self._of_kind.get(kinds)
-        if found is None:
-            if self.lex is None:
-                return []
-            found = self._of_kind[kinds] = list(compress(self.tokens, map(self.lex.kind_mask(kinds).__getitem__,
-                                                                           self.ids)))
-        return found
+        """Tokens of the given kinds, in text order."""
+        if len(kinds) == 1:
+            return self.by_kind.get(kinds[0], [])
+        return sorted((t for k in kinds for t in self.by_kind.get(k, ())), key=_START)
 
     def any_start_in(self, a: int, b: int, kinds: frozenset[str] | None = None) -> bool:
         """Whether a token (of ``kinds``) starts in ``[a, b)``."""
@@ -315,9 +303,13 @@ def tokens(lex: Lexicon, text: str) -> TokenIndex:
     """Run the automaton over ``text``: non-overlapping leftmost-longest tokens."""
     raw = lex.automaton.find_matches_as_indexes(text)
     if not raw:
-        return TokenIndex([], {}, {}, [], [], ())
+        return TokenIndex([], {}, {}, [], {}, [])
     kinds, words, countries = lex.kinds, lex.words, lex.countries
     toks = [Token(s, e, kinds[i], words[i], countries[i]) for i, s, e in raw]
-    ids, starts, ends = zip(*raw, strict=True)
+    _, starts, ends = map(list, zip(*raw, strict=True))
+    by_kind: dict[str, list[Token]] = {}
+    for t in toks:
+        if t.kind != "boundary":
+            by_kind.setdefault(t.kind, []).append(t)
     return TokenIndex(toks, dict(zip(starts, toks, strict=True)), dict(zip(ends, toks, strict=True)),
-                      list(starts), list(ends), ids, lex)
+                      starts, by_kind, ends)
