@@ -223,7 +223,10 @@ def unihan_vietnamese(path: Path = UNIHAN_READINGS) -> dict[str, tuple[str, ...]
     except OSError:
         return {}
     key = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:10]
-    cached = cache_dir() / f"unihan-kvietnamese-{key}-{st.st_size}-{st.st_mtime_ns}.tsv"
+    try:
+        cached = cache_dir() / f"unihan-kvietnamese-{key}-{st.st_size}-{st.st_mtime_ns}.tsv"
+    except RuntimeError:  # no home directory: no cache
+        return _parse_unihan(path)
     try:
         rows = (line.split("\t") for line in cached.read_text(encoding="utf-8").splitlines())
         return {char: tuple(value.split()) for char, value in rows}
