@@ -80,7 +80,7 @@ def ingest(paths: tuple[str, ...], db: str, workers: int, kb_files: tuple[str, .
     with progress:
         task = progress.add_task("pages", total=len(files))
         try:
-            summary = run(files, store, IngestOptions(workers=workers, kb_files=kb_files), on_page=report, kb=kb)
+            summary = run(files, store, IngestOptions(workers=workers, kb_files=kb_files, tune_gc=True), on_page=report, kb=kb)
         except DataError as exc:
             raise click.ClickException(str(exc)) from None
     store.close()

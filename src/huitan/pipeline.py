@@ -10,6 +10,7 @@ on the next run if a previous run died before it finished (``meta.dirty``).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -37,6 +38,9 @@ class IngestOptions:
     max_bytes: int = ReadOptions.max_bytes
     batch_pages: int = 64  # pages written per transaction
     resolve: bool = True
+    # a process that only ingests: once warmed up, its long-lived objects (knowledge base, indexes) leave
+    # the garbage collector's view, and young objects are collected less often (gc.freeze, gc.set_threshold)
+    tune_gc: bool = False
 
 
 @dataclass
@@ -168,18 +172,22 @@ def outcomes(items: Iterable[RawPage | InputError], kb: KnowledgeBase, opts: Ing
             out.rows = analyse_stage(out.documents, new, kb)
         return out
 
+    # warm up: the first page is processed here, so imports and the knowledge base's indexes are built
+    # once (and, when workers fork, shared copy-on-write, not rebuilt in every worker)
+    for item in items:
+        yield here(item)
+        if not isinstance(item, InputError):
+            break
+    if opts.tune_gc:
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(10_000, 50, 100)
     if opts.workers <= 1:
         yield from map(here, items)
         return
     ctx = None
     if "fork" in multiprocessing.get_all_start_methods():
-        # warm up, then fork: the first page is processed here, so imports and the knowledge base's
-        # indexes are built once and shared copy-on-write, not rebuilt in every worker
         ctx = multiprocessing.get_context("fork")
-        for item in items:
-            yield here(item)
-            if not isinstance(item, InputError):
-                break
         _WORKER_KB[:] = [kb]
     ahead = opts.workers * 4
     cleaning: deque[Future[PageOutcome] | PageOutcome] = deque()
