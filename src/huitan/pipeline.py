@@ -149,18 +149,22 @@ def _init_worker(kb_files: tuple[str, ...]) -> None:
         _WORKER_KB.append(KnowledgeBase(kb_files))
 
 
-def _clean(raw: RawPage, sign: bool) -> PageOutcome:
-    return clean_stage(raw, _WORKER_KB[0], sign)
+def _clean(items: list[RawPage | InputError], sign: bool) -> list[PageOutcome]:
+    return [PageOutcome(path=x.path, error=x.reason) if isinstance(x, InputError) else clean_stage(x, _WORKER_KB[0], sign)
+            for x in items]
 
 
-def _analyse(docs: list[Document], new: frozenset[str]) -> dict[str, DocumentRows]:
-    return analyse_stage(docs, new, _WORKER_KB[0])
+def _analyse(jobs: list[tuple[list[Document], frozenset[str]]]) -> list[dict[str, DocumentRows]]:
+    return [analyse_stage(docs, new, _WORKER_KB[0]) for docs, new in jobs]
+
+
+CHUNK = 16  # pages per worker task: one task per page costs the writer process more than sorting the page
 
 
 def outcomes(items: Iterable[RawPage | InputError], kb: KnowledgeBase, opts: IngestOptions,
              sort: Callable[[PageOutcome], frozenset[str]]) -> Iterator[PageOutcome]:
     """Pages cleaned, sorted by ``sort`` (in input order) and analysed, in this process or in
-    ``opts.workers`` processes (two bounded windows: cleaning ahead, analysis behind)."""
+    ``opts.workers`` processes (two bounded windows of chunks of pages: cleaning ahead, analysis behind)."""
     sign = opts.near_duplicates
     items = iter(items)
 
@@ -189,40 +193,46 @@ def outcomes(items: Iterable[RawPage | InputError], kb: KnowledgeBase, opts: Ing
     if "fork" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("fork")
         _WORKER_KB[:] = [kb]
-    ahead = opts.workers * 4
-    cleaning: deque[Future[PageOutcome] | PageOutcome] = deque()
-    analysing: deque[tuple[PageOutcome, Future[dict[str, DocumentRows]] | None]] = deque()
+    ahead = opts.workers * 2
+    cleaning: deque[Future[list[PageOutcome]]] = deque()
+    analysing: deque[tuple[list[PageOutcome], list[int], Future[list[dict[str, DocumentRows]]] | None]] = deque()
     with ProcessPoolExecutor(max_workers=opts.workers, initializer=_init_worker, initargs=(opts.kb_files,),
                              mp_context=ctx) as pool:
 
         def sort_next() -> None:
-            out = _result(cleaning.popleft())
-            new = sort(out) if out.error is None else frozenset()
-            analysing.append((out, pool.submit(_analyse, out.documents, new) if new else None))
+            outs = cleaning.popleft().result()
+            jobs, which = [], []
+            for i, out in enumerate(outs):
+                new = sort(out) if out.error is None else frozenset()
+                if new:
+                    jobs.append((out.documents, new))
+                    which.append(i)
+            analysing.append((outs, which, pool.submit(_analyse, jobs) if jobs else None))
 
-        def finish_next() -> PageOutcome:
-            out, fut = analysing.popleft()
+        def finish_next() -> list[PageOutcome]:
+            outs, which, fut = analysing.popleft()
             if fut is not None:
-                out.rows = fut.result()
-            return out
+                for i, rows in zip(which, fut.result(), strict=True):
+                    outs[i].rows = rows
+            return outs
 
+        chunk: list[RawPage | InputError] = []
         for item in items:
-            if isinstance(item, InputError):
-                cleaning.append(PageOutcome(path=item.path, error=item.reason))
-            else:
-                cleaning.append(pool.submit(_clean, item, sign))
+            chunk.append(item)
+            if len(chunk) < CHUNK:
+                continue
+            cleaning.append(pool.submit(_clean, chunk, sign))
+            chunk = []
             while len(cleaning) > ahead:
                 sort_next()
             while len(analysing) > ahead:
-                yield finish_next()
+                yield from finish_next()
+        if chunk:
+            cleaning.append(pool.submit(_clean, chunk, sign))
         while cleaning:
             sort_next()
         while analysing:
-            yield finish_next()
-
-
-def _result(x: Future[PageOutcome] | PageOutcome) -> PageOutcome:
-    return x if isinstance(x, PageOutcome) else x.result()
+            yield from finish_next()
 
 
 # ---------------------------------------------------------------- writer
@@ -306,6 +316,7 @@ def ingest(paths: Iterable[str], store: Store, opts: IngestOptions | None = None
         if len(pending) >= opts.batch_pages:
             flush()
     flush()
+    nd = None  # the near-duplicate index is not needed by resolve: its memory is free for it
     if opts.resolve and store.get_meta("dirty") == "1":
         from .resolve import resolve
 
