@@ -9,6 +9,7 @@ which FTS5's trigram tokenizer cannot.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import sqlite3
@@ -298,9 +299,20 @@ class Store:
     def replace_corpus(self, persons: Iterable[dict[str, Any]], mentions: Iterable[tuple[Any, ...]],
                        events: Iterable[dict[str, Any]], mechanisms: Iterable[dict[str, Any]],
                        statements: Iterable[dict[str, Any]]) -> None:
-        """Replace the corpus-level tables in one transaction (the output of ``resolve``)."""
+        """Replace the corpus-level tables in one transaction (the output of ``resolve``).
+
+        The tables' secondary indexes are dropped while the rows go in and then built again from their
+        own definitions: building an index once is cheaper than keeping it up to date row by row.
+        """
+        tables = ("persons", "mentions", "events", "participants", "event_sources", "mechanisms", "statements")
         with self.transaction():
-            for t in ("persons", "mentions", "events", "participants", "event_sources", "mechanisms", "statements"):
+            marks = ",".join("?" * len(tables))
+            indexes = self.db.execute(
+                f"SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL AND tbl_name IN ({marks})"
+                " AND sql NOT LIKE 'CREATE UNIQUE%'", tables).fetchall()
+            for name, _ in indexes:
+                self.db.execute(f'DROP INDEX "{name}"')
+            for t in tables:
                 self.db.execute(f"DELETE FROM {t}")
             self.db.executemany(
                 "INSERT INTO persons VALUES (?,?,?,?,?,?,?,?,?)",
@@ -308,28 +320,25 @@ class Store:
                   _j(p.get("aliases", [])), _j(p.get("positions", [])), _j(p.get("names", {})), _j(p)) for p in persons),
             )
             self.db.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?)", mentions)
-            for e in events:
-                d = e.get("date") or {}
-                start = d.get("start")
-                year = int(start[:4]) if start and start[:4].isdigit() else None
-                mech = e.get("mechanism") or {}
-                self.db.execute(
-                    "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (e["event_id"], e["type"], start, d.get("end"), year, d.get("year_source"), mech.get("name"),
-                     mech.get("session"), e.get("scope") or "international", _j(e.get("location")), e.get("plover"),
-                     e.get("cameo"), _j(e)),
-                )
+            for batch in _batched(events, 1000):
+                ev_rows, part_rows, src_rows = [], [], []
+                for e in batch:
+                    d = e.get("date") or {}
+                    start = d.get("start")
+                    year = int(start[:4]) if start and start[:4].isdigit() else None
+                    mech = e.get("mechanism") or {}
+                    ev_rows.append((e["event_id"], e["type"], start, d.get("end"), year, d.get("year_source"),
+                                    mech.get("name"), mech.get("session"), e.get("scope") or "international",
+                                    _j(e.get("location")), e.get("plover"), e.get("cameo"), _j(e)))
+                    part_rows += [(e["event_id"], p["name"], p["role"], p.get("kind") or "person", p.get("country"),
+                                   p.get("person_id"), start, e["type"]) for p in e.get("participants", [])]
+                    src_rows += [(e["event_id"], s["doc_id"], s["section"], s["evidence"], s["start"], s["end"])
+                                 for s in e.get("sources", [])]
+                self.db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", ev_rows)
                 self.db.executemany(
                     "INSERT INTO participants(event_id, name, role, kind, country, person_id, date_start, event_type)"
-                    " VALUES (?,?,?,?,?,?,?,?)",
-                    ((e["event_id"], p["name"], p["role"], p.get("kind") or "person", p.get("country"), p.get("person_id"),
-                      start, e["type"]) for p in e.get("participants", [])),
-                )
-                self.db.executemany(
-                    "INSERT INTO event_sources VALUES (?,?,?,?,?,?)",
-                    ((e["event_id"], s["doc_id"], s["section"], s["evidence"], s["start"], s["end"])
-                     for s in e.get("sources", [])),
-                )
+                    " VALUES (?,?,?,?,?,?,?,?)", part_rows)
+                self.db.executemany("INSERT INTO event_sources VALUES (?,?,?,?,?,?)", src_rows)
             self.db.executemany(
                 "INSERT OR REPLACE INTO mechanisms VALUES (?,?,?,?,?,?)",
                 ((m["name"], m["session"], m.get("date"), m.get("place"), m.get("event_id"), _j(m)) for m in mechanisms),
@@ -338,6 +347,8 @@ class Store:
                 "INSERT INTO statements(speaker, topic, person_id, country, record) VALUES (?,?,?,?,?)",
                 ((s["speaker"], s["topic"], s.get("person_id"), s.get("country"), _j(s)) for s in statements),
             )
+            for _, sql in indexes:
+                self.db.execute(sql)
             self.set_meta("dirty", "0")
 
     def records(self, table: str) -> Iterator[dict[str, Any]]:
@@ -386,6 +397,12 @@ def _fields(o: Any) -> dict[str, Any]:
     if names is None:
         raise TypeError(f"{type(o).__name__} is not JSON serialisable")
     return {n: getattr(o, n) for n in names}
+
+
+def _batched(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
+    it = iter(items)
+    while batch := list(itertools.islice(it, n)):
+        yield batch
 
 
 DocumentRows = tuple[tuple[Any, ...], tuple[str, str, str]]
