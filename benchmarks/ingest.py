@@ -199,8 +199,8 @@ def ingest_env() -> tuple[dict[str, str], bool]:
         "import sys, types\n"
         "from huitan.model import DocActors, DocAnalysis\n"
         "m = types.ModuleType('huitan.analyse')\n"
-        "m.analyse_page = lambda page, kb: [DocAnalysis(doc_id=d.doc_id, actors=DocActors(), events=[],"
-        " statements=[]) for d in page.documents]\n"
+        "m.analyse_documents = lambda docs, kb, only=None: [DocAnalysis(doc_id=d.doc_id, actors=DocActors(),"
+        " events=[], statements=[]) for d in docs if only is None or d.doc_id in only]\n"
         "sys.modules['huitan.analyse'] = m\n",
         encoding="utf-8",
     )
@@ -264,12 +264,8 @@ def synthesise_events(src_db: Path, dst_db: Path, n: int, seed: int = 11) -> int
     db = store.db
     db.execute("PRAGMA synchronous=OFF")
     batch = 20000
-    with store.transaction():
-        # bulk load without the secondary indexes, then build them: the same schema, minutes faster
-        indexes = db.execute("SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL"
-                             " AND tbl_name IN ('events', 'participants')").fetchall()
-        for name, _ in indexes:
-            db.execute(f'DROP INDEX "{name}"')
+    # bulk load without the secondary indexes, then build them: the same schema, minutes faster
+    with store.transaction(), store.indexes_rebuilt(("events", "participants")):
         for lo in range(0, n, batch):
             ev_rows, part_rows = [], []
             for i in range(lo, min(n, lo + batch)):
@@ -289,8 +285,6 @@ def synthesise_events(src_db: Path, dst_db: Path, n: int, seed: int = 11) -> int
             db.executemany("INSERT INTO participants(event_id, name, role, kind, country, person_id, date_start,"
                            " event_type) VALUES (?,?,?,?,?,?,?,?)", part_rows)  # as Store.replace_corpus fills it
         db.executemany("INSERT OR IGNORE INTO mechanisms VALUES (?,?,?,?,?,?)", mechanisms)
-        for _, sql in indexes:
-            db.execute(sql)
     store.close()  # no ANALYZE: the planner sees what a real `huitan ingest` leaves
     return n
 

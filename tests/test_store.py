@@ -90,15 +90,19 @@ def test_replace_corpus_gives_participants_their_event_date_and_type(db_path):
                                         ("e2", "王毅", None, "CALL")]
 
 
-def test_migration_005_fills_the_participants_of_a_database_made_before_it(db_path, monkeypatch):
-    at_004 = [m for m in MIGRATIONS if m[0] < "005"]
-    monkeypatch.setattr("huitan.store.MIGRATIONS", at_004)
+def _database_before_005(db_path, monkeypatch, record: str) -> None:
+    """A database at migration 004 holding one event with one participant; later opens see every migration."""
+    monkeypatch.setattr("huitan.store.MIGRATIONS", [m for m in MIGRATIONS if m[0] < "005"])
     s = Store(db_path)
     s.db.execute("INSERT INTO events(event_id, type, date_start, scope, record) VALUES ('e1', 'TALKS', '2023-12-12',"
-                 " 'international', '{}')")
+                 " 'international', ?)", (record,))
     s.db.execute("INSERT INTO participants VALUES ('e1', '阮富仲', 'party', 'person', 'VNM', 'p1')")
     s.close()
     monkeypatch.setattr("huitan.store.MIGRATIONS", MIGRATIONS)
+
+
+def test_migration_005_fills_the_participants_of_a_database_made_before_it(db_path, monkeypatch):
+    _database_before_005(db_path, monkeypatch, "{}")
     s = Store(db_path)
     row = s.db.execute("SELECT date_start, event_type FROM participants WHERE name = '阮富仲'").fetchone()
     assert tuple(row) == ("2023-12-12", "TALKS")
@@ -110,13 +114,7 @@ def test_migration_005_fills_the_participants_of_a_database_made_before_it(db_pa
 def test_a_read_only_open_brings_an_older_database_to_the_current_schema(db_path, monkeypatch):
     from huitan.export import EventFilter, query_events
 
-    monkeypatch.setattr("huitan.store.MIGRATIONS", [m for m in MIGRATIONS if m[0] < "005"])
-    s = Store(db_path)
-    s.db.execute("INSERT INTO events(event_id, type, date_start, scope, record) VALUES ('e1', 'TALKS', '2023-12-12',"
-                 " 'international', '{\"event_id\": \"e1\"}')")
-    s.db.execute("INSERT INTO participants VALUES ('e1', '阮富仲', 'party', 'person', 'VNM', 'p1')")
-    s.close()
-    monkeypatch.setattr("huitan.store.MIGRATIONS", MIGRATIONS)
+    _database_before_005(db_path, monkeypatch, '{"event_id": "e1"}')
     r = Store(db_path, readonly=True)
     assert query_events(r, EventFilter(country="VNM", date_from="2023")) == [{"event_id": "e1"}]
     assert {x[0] for x in r.db.execute("SELECT name FROM _migrations")} == {m[0] for m in MIGRATIONS}

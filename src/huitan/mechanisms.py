@@ -12,7 +12,6 @@ cn2an reads the numeral span only.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +20,7 @@ from .kb import KnowledgeBase
 from .timeexpr import cn_int
 from .triggers import cues
 
-UP_TO_99 = re.compile(r"^(?:[一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])$")
+UP_TO_99 = re.compile(r"^(?:\d+|[〇零]|[一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])$")
 ORDINAL = re.compile(r"第\s*([零〇一二两三四五六七八九十百\d]{1,6})\s*[次届]|(首)[次届]")
 NAME_CHARS = r"[\u4e00-\u9fffA-Za-z0-9+＋—–\-·“”\"「」]"
 LEFT_NAME = re.compile(NAME_CHARS + r"{0,24}$")
@@ -60,14 +59,10 @@ def _blank_parens(text: str) -> str:
 
 
 def numeral(span: str) -> int | None:
-    """The value of a numeral span: digits, a Chinese numeral up to 99, else cn2an (imported only then:
-    it takes half a second)."""
+    """The value of a numeral span: digits or a Chinese numeral up to 99 read directly (as cn2an reads them;
+    a test checks all 99), longer ones by cn2an (imported only then: it takes half a second)."""
     span = span.strip()
-    if span.isdigit():
-        return int(span)
-    if len(span) == 1 and 0 <= unicodedata.numeric(span, -1) <= 10:  # 〇 零 一 … 十
-        return int(unicodedata.numeric(span))
-    if UP_TO_99.match(span):  # 十六, 二十, 九十九: read as cn2an reads them (a test checks all 99)
+    if UP_TO_99.match(span):
         return cn_int(span)
     import cn2an
 

@@ -1,7 +1,8 @@
 """Run the stages over a batch of inputs: read → clean → analyse → store → resolve.
 
-Pages are cleaned and analysed by :func:`process_page` (pure, so it runs in
-worker processes); the main process is the one writer. Each page's documents
+Pages are cleaned by :func:`clean_stage` and their new documents analysed by
+:func:`analyse_stage` (pure, so both run in worker processes); the main process
+is the one writer, and sorts each page's documents before they are analysed. Each page's documents
 are written in one transaction, so a process killed at any moment leaves the
 database consistent, and running the same command again stores what is missing
 and nothing twice. The corpus-level ``resolve`` stage runs at the end, and again
@@ -18,12 +19,11 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
 
 from .dedup import SCHEME, DedupOptions, NearDuplicates, minhash, opening_text, signatures
 from .ingest import InputError, ReadOptions, read_inputs
 from .kb import KnowledgeBase
-from .model import DocAnalysis, Document, RawPage
+from .model import Document, RawPage
 from .page import clean_page
 from .store import DocumentRows, Store, document_rows
 
@@ -61,7 +61,6 @@ class PageOutcome:
     key: str = ""  # identifies the input page (path, URL, content): a page already stored is skipped whole
     url: str | None = None
     documents: list[Document] = field(default_factory=list)
-    analyses: dict[str, DocAnalysis | dict[str, Any] | str] = field(default_factory=dict)  # stored as JSON
     error: str | None = None
     sigs: dict[str, bytes] = field(default_factory=dict)  # near-duplicate signatures made by a worker
     rows: dict[str, DocumentRows] = field(default_factory=dict)  # new documents' rows, analyses included
@@ -94,16 +93,6 @@ def analyse_stage(docs: list[Document], new: frozenset[str], kb: KnowledgeBase) 
 
     by_id = {d.doc_id: d for d in docs}
     return {a.doc_id: document_rows(by_id[a.doc_id], a) for a in analyse_documents(docs, kb, only=new)}
-
-
-def process_page(raw: RawPage, kb: KnowledgeBase) -> PageOutcome:
-    """Clean and analyse every document of one page (no store involved)."""
-    from .analyse import analyse_documents
-
-    out = clean_stage(raw, kb, sign=False)
-    if out.error is None:
-        out.analyses = {a.doc_id: a for a in analyse_documents(out.documents, kb)}
-    return out
 
 
 class Sorter:
@@ -275,7 +264,7 @@ def write_outcome(store: Store, out: PageOutcome, summary: IngestSummary) -> Non
             for src in doc.sources:
                 store.add_source(fate, src, near_duplicate=True)
         else:
-            store.add_document(doc, out.analyses.get(doc.doc_id), out.rows.get(doc.doc_id))
+            store.add_document(doc, None, out.rows[doc.doc_id])
             for src in doc.sources:
                 store.add_source(doc.doc_id, src)
             if doc.doc_id in out.sigs:

@@ -14,6 +14,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -305,13 +306,7 @@ class Store:
         own definitions: building an index once is cheaper than keeping it up to date row by row.
         """
         tables = ("persons", "mentions", "events", "participants", "event_sources", "mechanisms", "statements")
-        with self.transaction():
-            marks = ",".join("?" * len(tables))
-            indexes = self.db.execute(
-                f"SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL AND tbl_name IN ({marks})"
-                " AND sql NOT LIKE 'CREATE UNIQUE%'", tables).fetchall()
-            for name, _ in indexes:
-                self.db.execute(f'DROP INDEX "{name}"')
+        with self.transaction(), self.indexes_rebuilt(tables):
             for t in tables:
                 self.db.execute(f"DELETE FROM {t}")
             self.db.executemany(
@@ -347,9 +342,21 @@ class Store:
                 "INSERT INTO statements(speaker, topic, person_id, country, record) VALUES (?,?,?,?,?)",
                 ((s["speaker"], s["topic"], s.get("person_id"), s.get("country"), _j(s)) for s in statements),
             )
-            for _, sql in indexes:
-                self.db.execute(sql)
             self.set_meta("dirty", "0")
+
+    @contextmanager
+    def indexes_rebuilt(self, tables: tuple[str, ...]) -> Iterator[None]:
+        """Inside the caller's transaction: the tables' secondary indexes (not the unique ones) dropped for a
+        bulk load, then built again from their own definitions — once, instead of row by row."""
+        marks = ",".join("?" * len(tables))
+        indexes = self.db.execute(
+            f"SELECT name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL AND tbl_name IN ({marks})"
+            " AND sql NOT LIKE 'CREATE UNIQUE%'", tables).fetchall()
+        for name, _ in indexes:
+            self.db.execute(f'DROP INDEX "{name}"')
+        yield
+        for _, sql in indexes:
+            self.db.execute(sql)
 
     def records(self, table: str) -> Iterator[dict[str, Any]]:
         """Exported records of a corpus-level table (persons, events, mechanisms, statements)."""
