@@ -83,9 +83,41 @@ def test_streaming_resolve_gives_the_same_tables(corpus_db: Path, tmp_path: Path
     assert sizes == {"persons": len(expected["persons"]), "events": len(expected["events"]),
                      "mechanisms": len(expected["mechanisms"]), "statements": len(expected["statements"])}
     assert store.get_meta("dirty") == "0"
-    resolve(store, kb)  # twice: the same tables, temporary tables gone
+    resolve(store, kb)  # twice: the same tables (the temporary tables are emptied first)
     assert stored(store) == got
-    assert not store.db.execute("SELECT name FROM temp.sqlite_master WHERE name LIKE 'resolve_%'").fetchall()
+
+
+@pytest.mark.parametrize("child_fails", [False, True])
+def test_resolve_with_workers_gives_the_same_tables(corpus_db: Path, tmp_path: Path, kb: KnowledgeBase,
+                                                    monkeypatch: pytest.MonkeyPatch, child_fails: bool) -> None:
+    """Mention rows written by a second process (or, when it fails, by this one) are the same rows."""
+    import multiprocessing
+    import os
+    import tempfile
+
+    import huitan.resolve as resolve_module
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork here: resolve runs in one process")
+    one, two = tmp_path / "one.db", tmp_path / "two.db"
+    shutil.copy(corpus_db, one)
+    shutil.copy(corpus_db, two)
+    resolve(Store(one), kb)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    parent, write = os.getpid(), resolve_module.write_mentions
+
+    def flaky(*args: Any) -> None:
+        if child_fails and os.getpid() != parent:
+            raise RuntimeError("the mentions process fails")
+        write(*args)
+
+    monkeypatch.setattr(resolve_module, "write_mentions", flaky)
+    resolve(Store(two), kb, workers=2)
+    assert stored(Store(two)) == stored(Store(one))
+    assert Store(two).db.execute("SELECT count(*) FROM mentions").fetchone()[0] > 100
+    assert not list(scratch.iterdir())  # the scratch file is gone
 
 
 def test_dating_across_documents_keeps_to_session_events(corpus_db: Path, tmp_path: Path, kb: KnowledgeBase) -> None:

@@ -309,5 +309,5 @@ def ingest(paths: Iterable[str], store: Store, opts: IngestOptions | None = None
     if opts.resolve and store.get_meta("dirty") == "1":
         from .resolve import resolve
 
-        resolve(store, kb)
+        resolve(store, kb, workers=opts.workers)
     return summary

@@ -10,7 +10,8 @@ Memory stays flat as the corpus grows: no pass holds the documents' analyses.
    :class:`~huitan.persons.PersonLinker` (one entry per distinct document person);
 2. sessions: the events that name a mechanism (``json_each``, in SQLite) are dated
    across documents; only the dates that changed are kept;
-3. documents, in order: mention rows are written as they are read; each event is linked
+3. documents, in order: mention rows are written as they are read (or, given workers, by a
+   second process into a file of its own, copied in by SQLite); each event is linked
    to persons, re-dated, and given to an :class:`~huitan.merge.EventMerger` (one small
    signature per kept event), and its record goes to a temporary table under the position
    of the kept event it joins; statements go to another;
@@ -24,8 +25,13 @@ The tables are the same as merging all events held in memory (``link_persons``,
 from __future__ import annotations
 
 import itertools
+import multiprocessing
+import os
+import sqlite3
 import sys
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -51,27 +57,89 @@ from .store import Store
 ANALYSED = "FROM documents WHERE analysis IS NOT NULL"
 
 
-def resolve(store: Store, kb: KnowledgeBase) -> dict[str, int]:
-    """Rebuild the corpus-level tables from the stored analyses; returns their sizes."""
+def resolve(store: Store, kb: KnowledgeBase, workers: int = 1) -> dict[str, int]:
+    """Rebuild the corpus-level tables from the stored analyses; returns their sizes.
+
+    ``workers`` > 1 (and a database file): the mention rows are made by a second process while this
+    one merges the events; the tables are the same.
+    """
     db = store.db
     linker = PersonLinker(kb)
     for (raw,) in db.execute(f"SELECT json_extract(analysis, '$.actors.persons') {ANALYSED} ORDER BY rowid"):
         for p in orjson.loads(raw) if raw else ():
             linker.add(p)
     persons = linker.link()
-    run = _Run(store, linker, session_dates(store, kb))
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS resolve_events"
-               " (kept INTEGER NOT NULL, seq INTEGER NOT NULL, record BLOB NOT NULL, PRIMARY KEY (kept, seq))"
-               " WITHOUT ROWID")
-    db.execute("CREATE TEMP TABLE IF NOT EXISTS resolve_statements (seq INTEGER PRIMARY KEY, record BLOB NOT NULL)")
+    forks = "fork" in multiprocessing.get_all_start_methods()  # the process inherits the linked persons
+    side = _MentionsProcess(store.path, linker) if workers > 1 and forks and Path(store.path).is_file() else None
+    run = _Run(store, linker, session_dates(store, kb), mentions=side is None)
+    for sql in ("CREATE TEMP TABLE IF NOT EXISTS resolve_events (kept INTEGER NOT NULL, seq INTEGER NOT NULL,"
+                " record BLOB NOT NULL, PRIMARY KEY (kept, seq)) WITHOUT ROWID",
+                "CREATE TEMP TABLE IF NOT EXISTS resolve_statements (seq INTEGER PRIMARY KEY, record BLOB NOT NULL)",
+                "DELETE FROM temp.resolve_events", "DELETE FROM temp.resolve_statements"):
+        db.execute(sql)  # emptied here, not dropped after: dropping walks every page; closing is free
     try:
         store.replace_corpus(persons=[p.to_dict() for p in persons], mentions=run.documents(), events=run.events(),
-                             mechanisms=run.mechanisms(), statements=run.statements())
+                             mechanisms=run.mechanisms(), statements=run.statements(),
+                             mentions_from=side.finish if side else None)
     finally:
-        db.execute("DROP TABLE IF EXISTS temp.resolve_events")
-        db.execute("DROP TABLE IF EXISTS temp.resolve_statements")
+        if side:
+            side.close()
     return {"persons": len(persons), "events": run.n_events, "mechanisms": run.n_mechanisms,
             "statements": run.n_statements}
+
+
+def mention_rows(doc_id: str, actors: dict[str, Any], pids: list[str]) -> Iterator[tuple[Any, ...]]:
+    """Rows of the mentions table for one document's stored actors (``pids``: the ids of its persons)."""
+    for m in actors.get("mentions") or []:
+        pid = None
+        if m["kind"] == "person" and m.get("entity") is not None and m["entity"] < len(pids):
+            pid = pids[m["entity"]]
+        yield (doc_id, pid, m["kind"], m["name"], m["text"], m["section"], m["start"], m["end"], m.get("country"))
+
+
+def write_mentions(db_path: str, linker: PersonLinker, out: str) -> None:
+    """The mention rows of every stored analysis, in document order, into a ``mentions`` table in ``out``."""
+    src = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True)
+    dst = sqlite3.connect(out, isolation_level=None)
+    try:
+        dst.execute("PRAGMA journal_mode=OFF")  # a scratch file: nothing to roll back to, nothing to sync
+        dst.execute("PRAGMA synchronous=OFF")
+        dst.execute("DROP TABLE IF EXISTS mentions")
+        dst.execute("CREATE TABLE mentions (doc_id, person_id, kind, name, text, section, start, \"end\", country)")
+        dst.execute("BEGIN")
+        for doc_id, raw in src.execute(f"SELECT doc_id, CAST(analysis AS BLOB) {ANALYSED} ORDER BY rowid"):
+            actors = orjson.loads(raw).get("actors") or {}
+            pids = [linker.person_id(p) for p in actors.get("persons") or []]
+            dst.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?)", mention_rows(doc_id, actors, pids))
+        dst.execute("COMMIT")
+    finally:
+        src.close()
+        dst.close()
+
+
+class _MentionsProcess:
+    """:func:`write_mentions` in a forked process (it inherits the linked persons), into a temporary file."""
+
+    def __init__(self, db_path: str, linker: PersonLinker) -> None:
+        self.db_path, self.linker = db_path, linker
+        fd, self.path = tempfile.mkstemp(prefix="huitan-mentions-", suffix=".db")
+        os.close(fd)
+        self.proc = multiprocessing.get_context("fork").Process(
+            target=write_mentions, args=(db_path, linker, self.path), daemon=True)
+        self.proc.start()
+
+    def finish(self) -> str:
+        """The file, once written (by this process if the other one failed)."""
+        self.proc.join()
+        if self.proc.exitcode != 0:
+            write_mentions(self.db_path, self.linker, self.path)
+        return self.path
+
+    def close(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+        Path(self.path).unlink(missing_ok=True)
 
 
 def session_dates(store: Store, kb: KnowledgeBase) -> dict[tuple[int, int], dict[str, Any] | None]:
@@ -100,15 +168,18 @@ def session_dates(store: Store, kb: KnowledgeBase) -> dict[tuple[int, int], dict
 class _Run:
     """One resolve: the passes over the documents and the temporary tables, as generators for ``replace_corpus``."""
 
-    def __init__(self, store: Store, linker: PersonLinker, redated: dict[tuple[int, int], dict[str, Any] | None]):
+    def __init__(self, store: Store, linker: PersonLinker, redated: dict[tuple[int, int], dict[str, Any] | None],
+                 mentions: bool = True):
         self.db = store.db
         self.linker = linker
         self.redated = redated
+        self.mentions = mentions  # False: another process writes the mention rows
         self.mechanism_records = MechanismRecords()
         self.n_events = self.n_statements = self.n_mechanisms = 0
 
     def documents(self) -> Iterator[tuple[Any, ...]]:
-        """Mention rows, document by document; events and statements go to the temporary tables meanwhile."""
+        """Mention rows, document by document (unless ``mentions`` is off); events and statements go to the
+        temporary tables meanwhile."""
         merger = EventMerger()
         sigs = _Sigs()
         seq = itertools.count()
@@ -121,18 +192,14 @@ class _Run:
             events.clear()
             statements.clear()
 
-        rows = self.db.execute(f"SELECT rowid, doc_id, analysis {ANALYSED} ORDER BY rowid")
+        rows = self.db.execute(f"SELECT rowid, doc_id, CAST(analysis AS BLOB) {ANALYSED} ORDER BY rowid")
         for rowid, doc_id, raw in rows:  # read lazily, inside the writer's transaction (other tables)
-            d = orjson.loads(raw)
+            d = orjson.loads(raw)  # from bytes: SQLite's text is not first made a Python str
             actors = d.get("actors") or {}
             persons = actors.get("persons") or []
             pids = [self.linker.person_id(p) for p in persons]
-            for m in actors.get("mentions") or []:
-                pid = None
-                if m["kind"] == "person" and m.get("entity") is not None and m["entity"] < len(persons):
-                    pid = pids[m["entity"]]
-                yield (doc_id, pid, m["kind"], m["name"], m["text"], m["section"], m["start"], m["end"],
-                       m.get("country"))
+            if self.mentions:
+                yield from mention_rows(doc_id, actors, pids)
             by_name = names_to_ids([(p["name"], p.get("aliases") or [], pid) for p, pid in zip(persons, pids, strict=True)])
             for idx, e in enumerate(d.get("events") or []):
                 for part in e.get("participants") or []:

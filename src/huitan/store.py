@@ -13,7 +13,7 @@ import itertools
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -210,6 +210,9 @@ def migrate(db: sqlite3.Connection) -> list[str]:
     return applied
 
 
+CORPUS_TABLES = ("persons", "mentions", "events", "participants", "event_sources", "mechanisms", "statements")
+
+
 class Store:
     """Writes and reads huitan records; the one writer of a database."""
 
@@ -299,50 +302,65 @@ class Store:
 
     def replace_corpus(self, persons: Iterable[dict[str, Any]], mentions: Iterable[tuple[Any, ...]],
                        events: Iterable[dict[str, Any]], mechanisms: Iterable[dict[str, Any]],
-                       statements: Iterable[dict[str, Any]]) -> None:
+                       statements: Iterable[dict[str, Any]],
+                       mentions_from: Callable[[], str] | None = None) -> None:
         """Replace the corpus-level tables in one transaction (the output of ``resolve``).
+
+        ``mentions_from``: called once the other rows are in, it gives a database file whose ``mentions``
+        table is appended too (in SQLite, without a Python object per row).
 
         The tables' secondary indexes are dropped while the rows go in and then built again from their
         own definitions: building an index once is cheaper than keeping it up to date row by row.
         """
-        tables = ("persons", "mentions", "events", "participants", "event_sources", "mechanisms", "statements")
-        with self.transaction(), self.indexes_rebuilt(tables):
-            for t in tables:
-                self.db.execute(f"DELETE FROM {t}")
+        try:
+            with self.transaction(), self.indexes_rebuilt(CORPUS_TABLES):
+                self._corpus_rows(persons, mentions, events, mechanisms, statements, mentions_from)
+        finally:
+            if any(r[1] == "side" for r in self.db.execute("PRAGMA database_list")):
+                self.db.execute("DETACH DATABASE side")  # not possible before the commit
+
+    def _corpus_rows(self, persons: Iterable[dict[str, Any]], mentions: Iterable[tuple[Any, ...]],
+                     events: Iterable[dict[str, Any]], mechanisms: Iterable[dict[str, Any]],
+                     statements: Iterable[dict[str, Any]], mentions_from: Callable[[], str] | None) -> None:
+        for t in CORPUS_TABLES:
+            self.db.execute(f"DELETE FROM {t}")
+        self.db.executemany(
+            "INSERT INTO persons VALUES (?,?,?,?,?,?,?,?,?)",
+            ((p["person_id"], p["name"], p.get("country"), p.get("rank"), p.get("kb_id"),
+              _j(p.get("aliases", [])), _j(p.get("positions", [])), _j(p.get("names", {})), _j(p)) for p in persons),
+        )
+        self.db.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?)", mentions)
+        for batch in _batched(events, 1000):
+            ev_rows, part_rows, src_rows = [], [], []
+            for e in batch:
+                d = e.get("date") or {}
+                start = d.get("start")
+                year = int(start[:4]) if start and start[:4].isdigit() else None
+                mech = e.get("mechanism") or {}
+                ev_rows.append((e["event_id"], e["type"], start, d.get("end"), year, d.get("year_source"),
+                                mech.get("name"), mech.get("session"), e.get("scope") or "international",
+                                _j(e.get("location")), e.get("plover"), e.get("cameo"), _j(e)))
+                part_rows += [(e["event_id"], p["name"], p["role"], p.get("kind") or "person", p.get("country"),
+                               p.get("person_id"), start, e["type"]) for p in e.get("participants", [])]
+                src_rows += [(e["event_id"], s["doc_id"], s["section"], s["evidence"], s["start"], s["end"])
+                             for s in e.get("sources", [])]
+            self.db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", ev_rows)
             self.db.executemany(
-                "INSERT INTO persons VALUES (?,?,?,?,?,?,?,?,?)",
-                ((p["person_id"], p["name"], p.get("country"), p.get("rank"), p.get("kb_id"),
-                  _j(p.get("aliases", [])), _j(p.get("positions", [])), _j(p.get("names", {})), _j(p)) for p in persons),
-            )
-            self.db.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?)", mentions)
-            for batch in _batched(events, 1000):
-                ev_rows, part_rows, src_rows = [], [], []
-                for e in batch:
-                    d = e.get("date") or {}
-                    start = d.get("start")
-                    year = int(start[:4]) if start and start[:4].isdigit() else None
-                    mech = e.get("mechanism") or {}
-                    ev_rows.append((e["event_id"], e["type"], start, d.get("end"), year, d.get("year_source"),
-                                    mech.get("name"), mech.get("session"), e.get("scope") or "international",
-                                    _j(e.get("location")), e.get("plover"), e.get("cameo"), _j(e)))
-                    part_rows += [(e["event_id"], p["name"], p["role"], p.get("kind") or "person", p.get("country"),
-                                   p.get("person_id"), start, e["type"]) for p in e.get("participants", [])]
-                    src_rows += [(e["event_id"], s["doc_id"], s["section"], s["evidence"], s["start"], s["end"])
-                                 for s in e.get("sources", [])]
-                self.db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", ev_rows)
-                self.db.executemany(
-                    "INSERT INTO participants(event_id, name, role, kind, country, person_id, date_start, event_type)"
-                    " VALUES (?,?,?,?,?,?,?,?)", part_rows)
-                self.db.executemany("INSERT INTO event_sources VALUES (?,?,?,?,?,?)", src_rows)
-            self.db.executemany(
-                "INSERT OR REPLACE INTO mechanisms VALUES (?,?,?,?,?,?)",
-                ((m["name"], m["session"], m.get("date"), m.get("place"), m.get("event_id"), _j(m)) for m in mechanisms),
-            )
-            self.db.executemany(
-                "INSERT INTO statements(speaker, topic, person_id, country, record) VALUES (?,?,?,?,?)",
-                ((s["speaker"], s["topic"], s.get("person_id"), s.get("country"), _j(s)) for s in statements),
-            )
-            self.set_meta("dirty", "0")
+                "INSERT INTO participants(event_id, name, role, kind, country, person_id, date_start, event_type)"
+                " VALUES (?,?,?,?,?,?,?,?)", part_rows)
+            self.db.executemany("INSERT INTO event_sources VALUES (?,?,?,?,?,?)", src_rows)
+        self.db.executemany(
+            "INSERT OR REPLACE INTO mechanisms VALUES (?,?,?,?,?,?)",
+            ((m["name"], m["session"], m.get("date"), m.get("place"), m.get("event_id"), _j(m)) for m in mechanisms),
+        )
+        self.db.executemany(
+            "INSERT INTO statements(speaker, topic, person_id, country, record) VALUES (?,?,?,?,?)",
+            ((s["speaker"], s["topic"], s.get("person_id"), s.get("country"), _j(s)) for s in statements),
+        )
+        if mentions_from is not None:
+            self.db.execute("ATTACH DATABASE ? AS side", (mentions_from(),))
+            self.db.execute("INSERT INTO mentions SELECT * FROM side.mentions ORDER BY rowid")
+        self.set_meta("dirty", "0")
 
     @contextmanager
     def indexes_rebuilt(self, tables: tuple[str, ...]) -> Iterator[None]:
