@@ -90,7 +90,8 @@ def test_streaming_resolve_gives_the_same_tables(corpus_db: Path, tmp_path: Path
 @pytest.mark.parametrize("child_fails", [False, True])
 def test_resolve_with_workers_gives_the_same_tables(corpus_db: Path, tmp_path: Path, kb: KnowledgeBase,
                                                     monkeypatch: pytest.MonkeyPatch, child_fails: bool) -> None:
-    """Mention rows written by a second process (or, when it fails, by this one) are the same rows."""
+    """Sessions dated and mention rows written by other processes (or, when they fail, by this one): the same
+    tables."""
     import multiprocessing
     import os
     import tempfile
@@ -106,14 +107,17 @@ def test_resolve_with_workers_gives_the_same_tables(corpus_db: Path, tmp_path: P
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    parent, write = os.getpid(), resolve_module.write_mentions
+    parent = os.getpid()
 
-    def flaky(*args: Any) -> None:
-        if child_fails and os.getpid() != parent:
-            raise RuntimeError("the mentions process fails")
-        write(*args)
+    def flaky(fn: Any) -> Any:
+        def run(*args: Any) -> Any:
+            if child_fails and os.getpid() != parent:
+                raise RuntimeError("the second process fails")
+            return fn(*args)
+        return run
 
-    monkeypatch.setattr(resolve_module, "write_mentions", flaky)
+    for name in ("write_mentions", "dated_sessions"):
+        monkeypatch.setattr(resolve_module, name, flaky(getattr(resolve_module, name)))
     resolve(Store(two), kb, workers=2)
     assert stored(Store(two)) == stored(Store(one))
     assert Store(two).db.execute("SELECT count(*) FROM mentions").fetchone()[0] > 100

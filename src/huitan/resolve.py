@@ -6,6 +6,8 @@ transaction. Running it twice gives the same tables.
 
 Memory stays flat as the corpus grows: no pass holds the documents' analyses.
 
+With workers, steps 1 and 2 run side by side, and so do the mention rows and steps 3–4.
+
 1. persons: each document's persons (``json_extract``, in SQLite) are counted into a
    :class:`~huitan.persons.PersonLinker` (one entry per distinct document person);
 2. sessions: the events that name a mechanism (``json_each``, in SQLite) are dated
@@ -30,7 +32,7 @@ import os
 import sqlite3
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -60,32 +62,76 @@ ANALYSED = "FROM documents WHERE analysis IS NOT NULL"
 def resolve(store: Store, kb: KnowledgeBase, workers: int = 1) -> dict[str, int]:
     """Rebuild the corpus-level tables from the stored analyses; returns their sizes.
 
-    ``workers`` > 1 (and a database file): the mention rows are made by a second process while this
-    one merges the events; the tables are the same.
+    ``workers`` > 1 (and a database file): sessions are dated by a second process while this one links
+    the persons, and mention rows are made by another while this one merges the events; the same tables.
     """
     db = store.db
+    forks = "fork" in multiprocessing.get_all_start_methods()  # a forked process inherits what it needs
+    side = workers > 1 and forks and Path(store.path).is_file()
+    dating = _Forked(dated_sessions, store.path, kb) if side else None
     linker = PersonLinker(kb)
     for (raw,) in db.execute(f"SELECT json_extract(analysis, '$.actors.persons') {ANALYSED} ORDER BY rowid"):
         for p in orjson.loads(raw) if raw else ():
             linker.add(p)
     persons = linker.link()
-    forks = "fork" in multiprocessing.get_all_start_methods()  # the process inherits the linked persons
-    side = _MentionsProcess(store.path, linker) if workers > 1 and forks and Path(store.path).is_file() else None
-    run = _Run(store, linker, session_dates(store, kb), mentions=side is None)
-    for sql in ("CREATE TEMP TABLE IF NOT EXISTS resolve_events (kept INTEGER NOT NULL, seq INTEGER NOT NULL,"
-                " record BLOB NOT NULL, PRIMARY KEY (kept, seq)) WITHOUT ROWID",
-                "CREATE TEMP TABLE IF NOT EXISTS resolve_statements (seq INTEGER PRIMARY KEY, record BLOB NOT NULL)",
-                "DELETE FROM temp.resolve_events", "DELETE FROM temp.resolve_statements"):
-        db.execute(sql)  # emptied here, not dropped after: dropping walks every page; closing is free
+    scratch = _scratch_file() if side else None
+    mentions = _Forked(write_mentions, store.path, linker, scratch) if scratch else None
     try:
+        run = _Run(store, linker, dating.result() if dating else session_dates(store, kb), mentions=not mentions)
+        for sql in ("CREATE TEMP TABLE IF NOT EXISTS resolve_events (kept INTEGER NOT NULL, seq INTEGER NOT NULL,"
+                    " record BLOB NOT NULL, PRIMARY KEY (kept, seq)) WITHOUT ROWID",
+                    "CREATE TEMP TABLE IF NOT EXISTS resolve_statements (seq INTEGER PRIMARY KEY, record BLOB NOT NULL)",
+                    "DELETE FROM temp.resolve_events", "DELETE FROM temp.resolve_statements"):
+            db.execute(sql)  # emptied here, not dropped after: dropping walks every page; closing is free
         store.replace_corpus(persons=[p.to_dict() for p in persons], mentions=run.documents(), events=run.events(),
                              mechanisms=run.mechanisms(), statements=run.statements(),
-                             mentions_from=side.finish if side else None)
+                             mentions_from=mentions.result if mentions else None)
     finally:
-        if side:
-            side.close()
+        for f in (dating, mentions):
+            if f:
+                f.close()
+        if scratch:
+            Path(scratch).unlink(missing_ok=True)
     return {"persons": len(persons), "events": run.n_events, "mechanisms": run.n_mechanisms,
             "statements": run.n_statements}
+
+
+class _Forked:
+    """``fn(*args)`` in a forked process, which inherits ``args`` (only the result is pickled, back);
+    :meth:`result` waits for it, and calls ``fn`` in this process if that one failed."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any) -> None:
+        self.fn, self.args = fn, args
+        ctx = multiprocessing.get_context("fork")
+        self.conn, send = ctx.Pipe(duplex=False)
+        self.proc = ctx.Process(target=_send_result, args=(send, fn, args), daemon=True)
+        self.proc.start()
+        send.close()
+
+    def result(self) -> Any:
+        try:
+            value, ok = self.conn.recv(), True
+        except EOFError:  # the process ended without a result
+            value, ok = None, False
+        self.proc.join()
+        return value if ok and self.proc.exitcode == 0 else self.fn(*self.args)
+
+    def close(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join()
+        self.conn.close()
+
+
+def _scratch_file() -> str:
+    fd, path = tempfile.mkstemp(prefix="huitan-mentions-", suffix=".db")
+    os.close(fd)
+    return path
+
+
+def _send_result(conn: Any, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    conn.send(fn(*args))
+    conn.close()
 
 
 def mention_rows(doc_id: str, actors: dict[str, Any], pids: list[str]) -> Iterator[tuple[Any, ...]]:
@@ -97,8 +143,9 @@ def mention_rows(doc_id: str, actors: dict[str, Any], pids: list[str]) -> Iterat
         yield (doc_id, pid, m["kind"], m["name"], m["text"], m["section"], m["start"], m["end"], m.get("country"))
 
 
-def write_mentions(db_path: str, linker: PersonLinker, out: str) -> None:
-    """The mention rows of every stored analysis, in document order, into a ``mentions`` table in ``out``."""
+def write_mentions(db_path: str, linker: PersonLinker, out: str) -> str:
+    """The mention rows of every stored analysis, in document order, into a ``mentions`` table in ``out``
+    (returned)."""
     src = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True)
     dst = sqlite3.connect(out, isolation_level=None)
     try:
@@ -115,31 +162,7 @@ def write_mentions(db_path: str, linker: PersonLinker, out: str) -> None:
     finally:
         src.close()
         dst.close()
-
-
-class _MentionsProcess:
-    """:func:`write_mentions` in a forked process (it inherits the linked persons), into a temporary file."""
-
-    def __init__(self, db_path: str, linker: PersonLinker) -> None:
-        self.db_path, self.linker = db_path, linker
-        fd, self.path = tempfile.mkstemp(prefix="huitan-mentions-", suffix=".db")
-        os.close(fd)
-        self.proc = multiprocessing.get_context("fork").Process(
-            target=write_mentions, args=(db_path, linker, self.path), daemon=True)
-        self.proc.start()
-
-    def finish(self) -> str:
-        """The file, once written (by this process if the other one failed)."""
-        self.proc.join()
-        if self.proc.exitcode != 0:
-            write_mentions(self.db_path, self.linker, self.path)
-        return self.path
-
-    def close(self) -> None:
-        if self.proc.is_alive():
-            self.proc.kill()
-            self.proc.join()
-        Path(self.path).unlink(missing_ok=True)
+    return out
 
 
 def session_dates(store: Store, kb: KnowledgeBase) -> dict[tuple[int, int], dict[str, Any] | None]:
@@ -163,6 +186,15 @@ def session_dates(store: Store, kb: KnowledgeBase) -> dict[tuple[int, int], dict
     date_across_documents([ev for _, _, ev in found], kb)
     return {(rowid, idx): after for (rowid, idx, ev), old in zip(found, before, strict=True)
             if (after := plain(ev.date)) != old}
+
+
+def dated_sessions(db_path: str, kb: KnowledgeBase) -> dict[tuple[int, int], dict[str, Any] | None]:
+    """:func:`session_dates` of a database file (read-only)."""
+    store = Store(db_path, readonly=True)
+    try:
+        return session_dates(store, kb)
+    finally:
+        store.close()
 
 
 class _Run:
