@@ -22,8 +22,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from operator import attrgetter
-from typing import Any
+from itertools import compress
+from operator import itemgetter
+from typing import Any, Final
 
 import ahocorasick_rs
 
@@ -92,13 +93,14 @@ CJK = "\u3400-\u9fff\uf900-\ufaff"
 CJK_RE = re.compile(f"[{CJK}]")
 
 
-@dataclass(slots=True)
-class Token:
-    start: int
-    end: int
-    kind: str
-    word: str
-    country: str | None = None
+# A token is a plain tuple (start, end, kind, word, country), read with the index names below: tokens()
+# makes them in C, and holding only strings and numbers they are no work for the garbage collector.
+Token = tuple[int, int, str, str, str | None]
+START: Final = 0
+END: Final = 1
+KIND: Final = 2
+WORD: Final = 3
+COUNTRY: Final = 4
 
 
 @dataclass
@@ -124,11 +126,7 @@ class Lexicon:
     rank_en: dict[str, str] = field(default_factory=dict)
     press_titles: tuple[str, ...] = ()  # a position ending in one is a reporter's (记者, 通讯员)
     envoy_titles: frozenset[str] = frozenset()  # X特使Y: Y acts for X (特使)
-
-    @property
-    def suffix_ends(self) -> dict[str, tuple[str, ...]]:
-        """Last characters of organisation suffixes."""
-        return self.suffixes
+    listed: list[bool] = field(default_factory=list)  # per word: whether its tokens are listed by kind
 
 
 def _build(kb: KnowledgeBase) -> Lexicon:
@@ -222,6 +220,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         rank_en=rank_en,
         press_titles=tuple(sorted(press)),
         envoy_titles=frozenset(envoy),
+        listed=[entries[w][0] != "boundary" for w in words],
     )
 
 
@@ -256,7 +255,8 @@ def lexicon(kb: KnowledgeBase) -> Lexicon:
     return kb.derived("actors.lexicon", _build)
 
 
-_START = attrgetter("start")
+_START = itemgetter(START)
+_FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 @dataclass
@@ -279,15 +279,6 @@ class TokenIndex:
             return self.by_kind.get(kinds[0], [])
         return sorted((t for k in kinds for t in self.by_kind.get(k, ())), key=_START)
 
-    def any_start_in(self, a: int, b: int, kinds: frozenset[str] | None = None) -> bool:
-        """Whether a token (of ``kinds``) starts in ``[a, b)``."""
-        i = bisect_left(self.starts, a)
-        while i < len(self.starts) and self.starts[i] < b:
-            if kinds is None or self.tokens[i].kind in kinds:
-                return True
-            i += 1
-        return False
-
     def starting_in(self, a: int, b: int) -> list[Token]:
         """Tokens starting in ``[a, b)``."""
         i = bisect_left(self.starts, a)
@@ -304,12 +295,12 @@ def tokens(lex: Lexicon, text: str) -> TokenIndex:
     raw = lex.automaton.find_matches_as_indexes(text)
     if not raw:
         return TokenIndex([], {}, {}, [], {}, [])
-    kinds, words, countries = lex.kinds, lex.words, lex.countries
-    toks = [Token(s, e, kinds[i], words[i], countries[i]) for i, s, e in raw]
-    _, starts, ends = map(list, zip(*raw, strict=True))
+    ids = list(map(_FIRST, raw))
+    starts = list(map(_SECOND, raw))
+    ends = list(map(_THIRD, raw))
+    toks: list[Token] = list(zip(starts, ends, map(lex.kinds.__getitem__, ids), map(lex.words.__getitem__, ids),
+                                 map(lex.countries.__getitem__, ids), strict=True))
     by_kind: dict[str, list[Token]] = {}
-    for t in toks:
-        if t.kind != "boundary":
-            by_kind.setdefault(t.kind, []).append(t)
-    return TokenIndex(toks, dict(zip(starts, toks, strict=True)), dict(zip(ends, toks, strict=True)),
-                      starts, by_kind, ends)
+    for t in compress(toks, map(lex.listed.__getitem__, ids)):  # boundary words are looked up, never listed
+        by_kind.setdefault(t[KIND], []).append(t)
+    return TokenIndex(toks, dict(zip(starts, toks, strict=True)), dict(zip(ends, toks, strict=True)), starts, by_kind, ends)
