@@ -560,9 +560,12 @@ def _group(spans: list[tuple[str, Span]]) -> tuple[list[Person], list[int]]:
     owner = []
     for section, s in spans:
         parts = _name_parts(s.name)
+        first, last = parts[0], parts[-1]
         c = _span_country(s)
         found = None
-        for i in dict.fromkeys(index.get(parts[0], []) + index.get(parts[-1], [])):
+        # persons sharing the first or the last part (each listed once per part), in order of indexing
+        cands = index.get(first, []) if first == last else dict.fromkeys(index.get(first, []) + index.get(last, []))
+        for i in cands:
             pc = persons[i].country
             if (c is None or pc is None or pc == c) and any(
                     _names_match(s.name, n) for n in [persons[i].name, *persons[i].aliases]):
@@ -571,8 +574,10 @@ def _group(spans: list[tuple[str, Span]]) -> tuple[list[Person], list[int]]:
         if found is None:
             persons.append(Person(name=s.name, country=c))
             found = len(persons) - 1
-        for part in {parts[0], parts[-1]}:
-            index.setdefault(part, []).append(found)
+        for part in {first, last}:
+            listed = index.setdefault(part, [])
+            if found not in listed:
+                listed.append(found)
         p = persons[found]
         if p.country is None:
             p.country = c

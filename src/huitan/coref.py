@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from huitan.lexicon import CJK, CJK_RE, COUNTRY, END, KIND, START, WORD, Lexicon, TokenIndex
+from huitan.lexicon import CJK, CJK_RE, END, KIND, START, WORD, Lexicon, TokenIndex
 from huitan.model import Mention, Person
 from huitan.persons import name_parts
 from huitan.textutil import sentences
@@ -76,30 +76,22 @@ def orgs_and_places(text: str, section: str, lex: Lexicon, ti: TokenIndex, names
         return k >= 0 and i < names[name_starts[k]]
 
     by_start = ti.by_start
-    for t in ti.of_kind("place", "country", "org"):
-        if t[START] < skip_to or (name_starts and in_name(t[START])):
+    for start, word_end, kind, word, country in ti.of_kind("place", "country", "org"):
+        if start < skip_to or (name_starts and in_name(start)):
             continue
-        nxt = by_start.get(t[END])
-        if t[END] in names or (nxt is not None and (nxt[KIND] in ORG_STOP_KINDS or nxt[KIND] == "boundary")):
-            end = t[END]  # nothing can extend it (the common case: a country before a verb)
+        nxt = by_start.get(word_end)
+        if word_end in names or (nxt is not None and (nxt[KIND] in ORG_STOP_KINDS or nxt[KIND] == "boundary")):
+            end = word_end  # nothing can extend it (the common case: a country before a verb)
         else:
-            end = _org_end(text, ti, lex, t[START], t[END], names)
-        if t[KIND] == "place":
-            if end > t[END]:
-                out.append(Mention(kind="organization", name=text[t[START]:end], text=text[t[START]:end],
-                                   section=section, start=t[START], end=end, country=t[COUNTRY]))
-                skip_to = end
-            else:
-                out.append(Mention(kind="place", name=t[WORD], text=t[WORD], section=section, start=t[START],
-                                   end=t[END], country=t[COUNTRY]))
+            end = _org_end(text, ti, lex, start, word_end, names)
+        if end > word_end or kind == "org" or (kind == "country" and word in lex.prefixes):
+            name = text[start:end]
+            out.append(Mention(kind="organization", name=name, text=name, section=section, start=start, end=end,
+                               country=country))
+            skip_to = end
         else:
-            if end > t[END] or t[KIND] == "org" or t[WORD] in lex.prefixes:
-                out.append(Mention(kind="organization", name=text[t[START]:end], text=text[t[START]:end],
-                                   section=section, start=t[START], end=end, country=t[COUNTRY]))
-                skip_to = end
-            else:
-                out.append(Mention(kind="country", name=t[WORD], text=t[WORD], section=section, start=t[START],
-                                   end=t[END], country=t[COUNTRY]))
+            out.append(Mention(kind="place" if kind == "place" else "country", name=word, text=word, section=section,
+                               start=start, end=word_end, country=country))
     return out
 
 

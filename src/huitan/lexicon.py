@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import chain, compress
 from operator import itemgetter
 from typing import Any, Final
 
@@ -255,7 +255,6 @@ def lexicon(kb: KnowledgeBase) -> Lexicon:
     return kb.derived("actors.lexicon", _build)
 
 
-_START = itemgetter(START)
 _FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
@@ -277,7 +276,8 @@ class TokenIndex:
         """Tokens of the given kinds, in text order."""
         if len(kinds) == 1:
             return self.by_kind.get(kinds[0], [])
-        return sorted((t for k in kinds for t in self.by_kind.get(k, ())), key=_START)
+        # tokens start at distinct offsets, so tuples sort by their start
+        return sorted(chain.from_iterable(self.by_kind.get(k, ()) for k in kinds))
 
     def starting_in(self, a: int, b: int) -> list[Token]:
         """Tokens starting in ``[a, b)``."""
