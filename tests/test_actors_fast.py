@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from huitan import actors, coref
 from huitan.actors import (
@@ -174,3 +176,17 @@ def test_org_name_runs_through_a_country_written_with_brackets(kb: KnowledgeBase
     assert coref._org_end(text, ti, lex, 0, 2, {}) == _org_end_reference(text, ti, lex, 0, 2, {}) == 11
     orgs = coref.orgs_and_places(text, "body", lex, ti, {})
     assert [(m.kind, m.name) for m in orgs] == [("organization", "中国驻刚果（布）大使馆")]
+
+
+DOT_RE = re.compile(rf"(?<=[{CJK}])\s?[·•‧・．]\s?(?=[{CJK}])")  # the definition of a name dot's span
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="甲乙·•．・ \u3000\naB-", max_size=30))
+def test_name_dots_are_the_matches_of_their_definition(text: str) -> None:
+    assert list(actors._name_dots(text)) == [m.span() for m in DOT_RE.finditer(text)]
+
+
+def test_name_dots_on_the_pages(sections: list[tuple[str, TokenIndex]]) -> None:
+    for text, _ in sections:
+        assert list(actors._name_dots(text)) == [m.span() for m in DOT_RE.finditer(text)]

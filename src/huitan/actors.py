@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right, insort
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -56,7 +57,7 @@ NAME_MAX = 8  # longest name after a title, in characters (all transliteration c
 REGNAL_RE = re.compile(r"[一二三四五六七八九十]{1,3}世")
 # a name dot between two characters; the name around it is found by scanning outwards (a regex that
 # starts at every character of a long run would take quadratic time)
-DOT_RE = re.compile(rf"(?<=[{CJK}])\s?[·•‧・．]\s?(?=[{CJK}])")
+DOT_AFTER_RE = re.compile(rf"[·•‧・．]\s?(?=[{CJK}])")  # a name dot and a space, before a character
 RUN_AFTER_RE = re.compile(rf"[{CJK}\-－‐]{{1,16}}")
 RUN_BEFORE_RE = re.compile(rf"[{CJK}\-－‐]{{1,16}}$")
 DOTS = "·•‧・．"
@@ -224,15 +225,27 @@ def _dot_runs(text: str) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
     if not any(d in text for d in DOTS):
         return runs
-    for m in DOT_RE.finditer(text):
-        after = RUN_AFTER_RE.match(text, m.end())
-        end = after.end() if after else m.end()
-        if runs and runs[-1][1] >= m.start():
+    for a, b in _name_dots(text):
+        after = RUN_AFTER_RE.match(text, b)
+        end = after.end() if after else b
+        if runs and runs[-1][1] >= a:
             runs[-1] = (runs[-1][0], end)
             continue
-        before = RUN_BEFORE_RE.search(text, max(0, m.start() - 16), m.start())
-        runs.append((before.start() if before else m.start(), end))
+        before = RUN_BEFORE_RE.search(text, max(0, a - 16), a)
+        runs.append((before.start() if before else a, end))
     return runs
+
+
+def _name_dots(text: str) -> Iterator[tuple[int, int]]:
+    r"""Spans of name dots between two characters, a space on either side included: the matches of
+    ``(?<=[CJK])\s?[·•‧・．]\s?(?=[CJK])``, searched from the dots (a pattern that starts with a
+    look-behind is tried at every offset)."""
+    for m in DOT_AFTER_RE.finditer(text):
+        a = m.start()
+        if a > 0 and CJK_RE.match(text, a - 1):
+            yield a, m.end()
+        elif a > 1 and text[a - 1].isspace() and CJK_RE.match(text, a - 2):
+            yield a - 1, m.end()
 
 
 def _dot_names(text: str, lex: Lexicon, ti: TokenIndex, a: int, b: int) -> list[tuple[int, int]]:
