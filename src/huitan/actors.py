@@ -364,8 +364,10 @@ def _chain(text: str, ti: TokenIndex, name_start: int, found: _Found) -> tuple[i
     for a, b in kept:
         cut = a
         for tk in ti.within(a, b):
+            if tk[KIND] != "title" or tk[END] >= b:
+                continue
             nxt = ti.by_start.get(tk[END])
-            if tk[KIND] == "title" and tk[END] < b and nxt is not None and nxt[KIND] == "country":
+            if nxt is not None and nxt[KIND] == "country":
                 out.append((cut, tk[END]))
                 cut = tk[END]
         out.append((cut, b))
