@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import chain, compress
 from operator import itemgetter
@@ -290,6 +291,13 @@ class TokenIndex:
         return self.tokens[bisect_left(self.starts, a):bisect_right(self.ends, b)]
 
 
+def _picker(ids: list[int]) -> Callable[[list[Any]], tuple[Any, ...]]:
+    """A function picking the items at ``ids`` of a list, as a tuple (one C call)."""
+    if len(ids) == 1:
+        return lambda items: (items[ids[0]],)
+    return itemgetter(*ids)
+
+
 def tokens(lex: Lexicon, text: str) -> TokenIndex:
     """Run the automaton over ``text``: non-overlapping leftmost-longest tokens."""
     raw = lex.automaton.find_matches_as_indexes(text)
@@ -298,9 +306,9 @@ def tokens(lex: Lexicon, text: str) -> TokenIndex:
     ids = list(map(_FIRST, raw))
     starts = list(map(_SECOND, raw))
     ends = list(map(_THIRD, raw))
-    toks: list[Token] = list(zip(starts, ends, map(lex.kinds.__getitem__, ids), map(lex.words.__getitem__, ids),
-                                 map(lex.countries.__getitem__, ids), strict=True))
+    pick = _picker(ids)
+    toks: list[Token] = list(zip(starts, ends, pick(lex.kinds), pick(lex.words), pick(lex.countries), strict=True))
     by_kind: dict[str, list[Token]] = {}
-    for t in compress(toks, map(lex.listed.__getitem__, ids)):  # boundary words are looked up, never listed
+    for t in compress(toks, pick(lex.listed)):  # boundary words are looked up, never listed
         by_kind.setdefault(t[KIND], []).append(t)
     return TokenIndex(toks, dict(zip(starts, toks, strict=True)), dict(zip(ends, toks, strict=True)), starts, by_kind, ends)
