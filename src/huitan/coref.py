@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 
 from huitan.lexicon import CJK, CJK_RE, END, KIND, START, WORD, Lexicon, TokenIndex
 from huitan.model import Mention, Person
@@ -29,6 +30,7 @@ INNER_CONJ = frozenset({"与", "和"})
 ORG_START_KINDS = frozenset({"place", "country", "org"})
 BOTH_SIDES = "双方"
 CJK_RUN_RE = re.compile(f"[{CJK}]+")
+cached_name_parts = lru_cache(maxsize=8192)(name_parts)  # read only: callers keep the first and last part
 
 
 # ------------------------------------------------------------------ organisations and places
@@ -107,7 +109,7 @@ def _repeats(texts: dict[str, str], tis: dict[str, TokenIndex], persons: list[Pe
     forms: dict[str, int] = {}
     ambiguous: set[str] = set()
     for i, p in enumerate(persons):
-        parts = name_parts(p.name)
+        parts = cached_name_parts(p.name)
         for f in {p.name, *p.aliases, parts[0], parts[-1]}:
             if not f or len(f) < 2 or not CJK_RE.match(f):
                 continue
