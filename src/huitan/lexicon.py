@@ -277,8 +277,11 @@ class TokenIndex:
         """Tokens of the given kinds, in text order."""
         if len(kinds) == 1:
             return self.by_kind.get(kinds[0], [])
+        lists = [self.by_kind[k] for k in kinds if k in self.by_kind]
+        if len(lists) <= 1:
+            return lists[0] if lists else []
         # tokens start at distinct offsets, so tuples sort by their start
-        return sorted(chain.from_iterable(self.by_kind.get(k, ()) for k in kinds))
+        return sorted(chain.from_iterable(lists))
 
     def starting_in(self, a: int, b: int) -> list[Token]:
         """Tokens starting in ``[a, b)``."""
