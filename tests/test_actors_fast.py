@@ -103,7 +103,8 @@ def test_name_after_matches_its_definition(kb: KnowledgeBase, sections: list[tup
     lex = lexicon(kb)
     checked = found = 0
     for text, ti in sections:
-        starts = {t[END]: t[START] for t in ti.of_kind("title")} | {i: -1 for i in range(len(text)) if text[i] == "、"}
+        starts = {t[END]: t[START] for t in ti.of_kind("title")} | \
+            {i: -1 for i in range(len(text)) if text[i] == "、"}
         for e, title_start in starts.items():
             for listed in (False, True):
                 got = _name_after(text, lex, ti, e, title_start, listed=listed)

@@ -578,7 +578,8 @@ def _group(spans: list[tuple[str, Span]]) -> tuple[list[Person], list[int]]:
         c = _span_country(s)
         found = None
         # persons sharing the first or the last part (each listed once per part), in order of indexing
-        cands = index.get(first, []) if first == last else dict.fromkeys(index.get(first, []) + index.get(last, []))
+        cands = index.get(first, []) if first == last else \
+            dict.fromkeys(index.get(first, []) + index.get(last, []))
         for i in cands:
             pc = persons[i].country
             if (c is None or pc is None or pc == c) and any(
@@ -796,8 +797,8 @@ def _without_principals(texts: dict[str, str], tis: dict[str, TokenIndex], lex: 
             if not heads:
                 continue
             y = heads[0].entity
-            drop.update(id(m) for m in people if m.entity != y and m.start < t[START] and t[START] - 1 <= m.end
-                        and text[m.end:t[START]] in ("", "的"))
+            drop.update(id(m) for m in people if m.entity != y and m.start < t[START]
+                        and t[START] - 1 <= m.end and text[m.end:t[START]] in ("", "的"))
     return [m for m in mentions if id(m) not in drop]
 
 

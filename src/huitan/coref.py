@@ -82,18 +82,19 @@ def orgs_and_places(text: str, section: str, lex: Lexicon, ti: TokenIndex, names
         if start < skip_to or (name_starts and in_name(start)):
             continue
         nxt = by_start.get(word_end)
-        if word_end in names or (nxt is not None and (nxt[KIND] in ORG_STOP_KINDS or nxt[KIND] == "boundary")):
+        if word_end in names or (nxt is not None and (nxt[KIND] in ORG_STOP_KINDS
+                                                      or nxt[KIND] == "boundary")):
             end = word_end  # nothing can extend it (the common case: a country before a verb)
         else:
             end = _org_end(text, ti, lex, start, word_end, names)
         if end > word_end or kind == "org" or (kind == "country" and word in lex.prefixes):
             name = text[start:end]
-            out.append(Mention(kind="organization", name=name, text=name, section=section, start=start, end=end,
-                               country=country))
+            out.append(Mention(kind="organization", name=name, text=name, section=section, start=start,
+                               end=end, country=country))
             skip_to = end
         else:
-            out.append(Mention(kind="place" if kind == "place" else "country", name=word, text=word, section=section,
-                               start=start, end=word_end, country=country))
+            out.append(Mention(kind="place" if kind == "place" else "country", name=word, text=word,
+                               section=section, start=start, end=word_end, country=country))
     return out
 
 

@@ -95,7 +95,7 @@ CJK_RE = re.compile(f"[{CJK}]")
 
 
 # A token is a plain tuple (start, end, kind, word, country), read with the index names below: tokens()
-# makes them in C, and holding only strings and numbers they are no work for the garbage collector.
+# makes them in C, and as they hold only strings and numbers the garbage collector soon stops tracking them.
 Token = tuple[int, int, str, str, str | None]
 START: Final = 0
 END: Final = 1
@@ -310,8 +310,10 @@ def tokens(lex: Lexicon, text: str) -> TokenIndex:
     starts = list(map(_SECOND, raw))
     ends = list(map(_THIRD, raw))
     pick = _picker(ids)
-    toks: list[Token] = list(zip(starts, ends, pick(lex.kinds), pick(lex.words), pick(lex.countries), strict=True))
+    toks: list[Token] = list(zip(starts, ends, pick(lex.kinds), pick(lex.words), pick(lex.countries),
+                                 strict=True))
     by_kind: dict[str, list[Token]] = {}
     for t in compress(toks, pick(lex.listed)):  # boundary words are looked up, never listed
         by_kind.setdefault(t[KIND], []).append(t)
-    return TokenIndex(toks, dict(zip(starts, toks, strict=True)), dict(zip(ends, toks, strict=True)), starts, by_kind, ends)
+    return TokenIndex(toks, dict(zip(starts, toks, strict=True)), dict(zip(ends, toks, strict=True)),
+                      starts, by_kind, ends)
