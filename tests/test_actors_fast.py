@@ -191,3 +191,15 @@ def test_name_dots_are_the_matches_of_their_definition(text: str) -> None:
 def test_name_dots_on_the_pages(sections: list[tuple[str, TokenIndex]]) -> None:
     for text, _ in sections:
         assert list(actors._name_dots(text)) == [m.span() for m in DOT_RE.finditer(text)]
+
+
+def test_tokens_and_their_kinds_are_the_automatons_matches(kb: KnowledgeBase,
+                                                           sections: list[tuple[str, TokenIndex]]) -> None:
+    lex = lexicon(kb)
+    for text, ti in sections:
+        raw = lex.automaton.find_matches_as_indexes(text)
+        assert ti.tokens == [(s, e, lex.kinds[i], lex.words[i], lex.countries[i]) for i, s, e in raw]
+        assert ti.by_start == {t[START]: t for t in ti.tokens} and ti.by_end == {t[END]: t for t in ti.tokens}
+        for kinds in (("person",), ("rank", "title", "honorific"), ("place", "country", "org"), ("boundary",)):
+            listed = [t for t in ti.tokens if t[KIND] in kinds and t[KIND] != "boundary"]
+            assert ti.of_kind(*kinds) == listed, (text, kinds)
