@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from huitan import actors, coref
 from huitan.actors import (
@@ -26,7 +28,7 @@ from huitan.actors import (
 )
 from huitan.ingest import InputError, read_inputs
 from huitan.kb import KnowledgeBase
-from huitan.lexicon import CJK, CJK_RE, Lexicon, TokenIndex, lexicon, tokens
+from huitan.lexicon import CJK, CJK_RE, END, KIND, START, WORD, Lexicon, TokenIndex, lexicon, tokens
 from huitan.page import clean_page
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,8 +69,8 @@ def _name_after_reference(text: str, lex: Lexicon, ti: TokenIndex, e: int, title
                           listed: bool = False) -> int | None:
     """The name after a title, one candidate length at a time (the definition)."""
     t = ti.by_start.get(e)
-    if t is not None and t.kind == "person":
-        return t.end
+    if t is not None and t[KIND] == "person":
+        return t[END]
     for k in range(2, 9):
         b = e + k
         if b > len(text) or not CJK_RUN_RE.fullmatch(text, e, b) or not _clean_candidate(ti, e, b):
@@ -92,7 +94,7 @@ def test_within_is_a_slice_of_the_tokens_inside(sections: list[tuple[str, TokenI
     for text, ti in sections:
         for a in range(0, len(text), 3):
             for b in range(a, min(len(text), a + 40) + 1, 5):
-                assert ti.within(a, b) == [t for t in ti.tokens if a <= t.start and t.end <= b]
+                assert ti.within(a, b) == [t for t in ti.tokens if a <= t[START] and t[END] <= b]
                 checked += 1
     assert checked > 1000
 
@@ -101,7 +103,8 @@ def test_name_after_matches_its_definition(kb: KnowledgeBase, sections: list[tup
     lex = lexicon(kb)
     checked = found = 0
     for text, ti in sections:
-        starts = {t.end: t.start for t in ti.of_kind("title")} | {i: -1 for i in range(len(text)) if text[i] == "、"}
+        starts = {t[END]: t[START] for t in ti.of_kind("title")} | \
+            {i: -1 for i in range(len(text)) if text[i] == "、"}
         for e, title_start in starts.items():
             for listed in (False, True):
                 got = _name_after(text, lex, ti, e, title_start, listed=listed)
@@ -128,16 +131,16 @@ def _org_end_reference(text: str, ti: TokenIndex, lex: Lexicon, start: int, firs
     while pos < len(text) and CJK_RE.match(text[pos]) and pos not in names:
         tk = ti.by_start.get(pos)
         if tk is not None:
-            if tk.kind in coref.ORG_STOP_KINDS:
+            if tk[KIND] in coref.ORG_STOP_KINDS:
                 break
-            if tk.kind == "boundary":
-                nxt = ti.by_start.get(tk.end)
-                if not (tk.word in coref.INNER_CONJ and best > first_end
-                        and (nxt is None or nxt.kind not in ("country", "place", "org"))):
+            if tk[KIND] == "boundary":
+                nxt = ti.by_start.get(tk[END])
+                if not (tk[WORD] in coref.INNER_CONJ and best > first_end
+                        and (nxt is None or nxt[KIND] not in ("country", "place", "org"))):
                     break
-            elif tk.kind in ("country", "place") and text[pos - 1] != "驻":
+            elif tk[KIND] in ("country", "place") and text[pos - 1] != "驻":
                 break
-            pos = tk.end
+            pos = tk[END]
         else:
             pos += 1
         if any(text.endswith(sf, start, pos) for sf in lex.suffixes.get(text[pos - 1], ())):
@@ -151,9 +154,9 @@ def test_org_end_matches_its_definition(kb: KnowledgeBase, sections: list[tuple[
     for text, ti in sections:
         names = {s.start: s.end for s in actors._spans(text, lex, ti)}
         for t in ti.of_kind("place", "country", "org"):
-            end = coref._org_end(text, ti, lex, t.start, t.end, names)
-            assert end == _org_end_reference(text, ti, lex, t.start, t.end, names), (text, t)
-            longer += end > t.end
+            end = coref._org_end(text, ti, lex, t[START], t[END], names)
+            assert end == _org_end_reference(text, ti, lex, t[START], t[END], names), (text, t)
+            longer += end > t[END]
     assert longer > 5
 
 
@@ -174,3 +177,29 @@ def test_org_name_runs_through_a_country_written_with_brackets(kb: KnowledgeBase
     assert coref._org_end(text, ti, lex, 0, 2, {}) == _org_end_reference(text, ti, lex, 0, 2, {}) == 11
     orgs = coref.orgs_and_places(text, "body", lex, ti, {})
     assert [(m.kind, m.name) for m in orgs] == [("organization", "中国驻刚果（布）大使馆")]
+
+
+DOT_RE = re.compile(rf"(?<=[{CJK}])\s?[·•‧・．]\s?(?=[{CJK}])")  # the definition of a name dot's span
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="甲乙·•．・ \u3000\naB-", max_size=30))
+def test_name_dots_are_the_matches_of_their_definition(text: str) -> None:
+    assert list(actors._name_dots(text)) == [m.span() for m in DOT_RE.finditer(text)]
+
+
+def test_name_dots_on_the_pages(sections: list[tuple[str, TokenIndex]]) -> None:
+    for text, _ in sections:
+        assert list(actors._name_dots(text)) == [m.span() for m in DOT_RE.finditer(text)]
+
+
+def test_tokens_and_their_kinds_are_the_automatons_matches(kb: KnowledgeBase,
+                                                           sections: list[tuple[str, TokenIndex]]) -> None:
+    lex = lexicon(kb)
+    for text, ti in sections:
+        raw = lex.automaton.find_matches_as_indexes(text)
+        assert ti.tokens == [(s, e, lex.kinds[i], lex.words[i], lex.countries[i]) for i, s, e in raw]
+        assert ti.by_start == {t[START]: t for t in ti.tokens} and ti.by_end == {t[END]: t for t in ti.tokens}
+        for kinds in (("person",), ("rank", "title", "honorific"), ("place", "country", "org"), ("boundary",)):
+            listed = [t for t in ti.tokens if t[KIND] in kinds and t[KIND] != "boundary"]
+            assert ti.of_kind(*kinds) == listed, (text, kinds)

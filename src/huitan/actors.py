@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right, insort
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -24,9 +25,22 @@ import rjieba
 
 from huitan import coref
 from huitan.kb import KnowledgeBase
-from huitan.lexicon import CJK, CJK_RE, Lexicon, Token, TokenIndex, lexicon, tokens
+from huitan.lexicon import (
+    CJK,
+    CJK_RE,
+    COUNTRY,
+    END,
+    KIND,
+    START,
+    WORD,
+    Lexicon,
+    Token,
+    TokenIndex,
+    lexicon,
+    tokens,
+)
 from huitan.model import DocActors, Document, Mention, Person
-from huitan.persons import name_parts, names_match
+from huitan.persons import names_match
 
 # Characters a position chain is written in (the enumeration comma 、 joins positions).
 CHAIN_CHAR_RE = re.compile(rf"[{CJK}0-9、]")
@@ -43,7 +57,7 @@ NAME_MAX = 8  # longest name after a title, in characters (all transliteration c
 REGNAL_RE = re.compile(r"[一二三四五六七八九十]{1,3}世")
 # a name dot between two characters; the name around it is found by scanning outwards (a regex that
 # starts at every character of a long run would take quadratic time)
-DOT_RE = re.compile(rf"(?<=[{CJK}])\s?[·•‧・．]\s?(?=[{CJK}])")
+DOT_AFTER_RE = re.compile(rf"[·•‧・．]\s?(?=[{CJK}])")  # a name dot and a space, before a character
 RUN_AFTER_RE = re.compile(rf"[{CJK}\-－‐]{{1,16}}")
 RUN_BEFORE_RE = re.compile(rf"[{CJK}\-－‐]{{1,16}}$")
 DOTS = "·•‧・．"
@@ -111,7 +125,7 @@ def _ends_name(text: str, ti: TokenIndex, i: int) -> bool:
     if i >= len(text) or not CJK_RE.match(text[i]):
         return True
     t = ti.by_start.get(i)
-    return t is not None and t.kind in END_KINDS
+    return t is not None and t[KIND] in END_KINDS
 
 
 def _unclean_from(ti: TokenIndex, a: int, limit: int) -> int:
@@ -119,8 +133,8 @@ def _unclean_from(ti: TokenIndex, a: int, limit: int) -> int:
     boundary, rank or country word; a one-character boundary word may: ``再``, ``之`` also write names),
     else ``limit``: ``[a, b)`` is a clean candidate when ``b`` is at most this."""
     for t in ti.starting_in(a, limit):
-        if t.kind in UNCLEAN_KINDS and (t.start == a or len(t.word) > 1 or t.kind != "boundary"):
-            return t.start
+        if t[KIND] in UNCLEAN_KINDS and (t[START] == a or len(t[WORD]) > 1 or t[KIND] != "boundary"):
+            return t[START]
     return limit
 
 
@@ -145,8 +159,8 @@ def _name_after(text: str, lex: Lexicon, ti: TokenIndex, e: int, title_start: in
     with a surname.
     """
     t = ti.by_start.get(e)
-    if t is not None and t.kind == "person":
-        return t.end
+    if t is not None and t[KIND] == "person":
+        return t[END]
     run = CJK_RUN_RE.match(text, e, e + NAME_MAX)
     if run is None:
         return None
@@ -176,7 +190,7 @@ def _qualified(text: str, lex: Lexicon, ti: TokenIndex, title_start: int) -> boo
     j = title_start
     while j > 0 and CHAIN_CHAR_RE.match(text[j - 1]) and title_start - j < 20:
         j -= 1
-    return any(t.kind == "country" and t.country in lex.kanji_countries for t in ti.within(j, title_start))
+    return any(t[KIND] == "country" and t[COUNTRY] in lex.kanji_countries for t in ti.within(j, title_start))
 
 
 def _starts_name(text: str, ti: TokenIndex, i: int, taken: set[int]) -> bool:
@@ -184,22 +198,22 @@ def _starts_name(text: str, ti: TokenIndex, i: int, taken: set[int]) -> bool:
     if i == 0 or not CJK_RE.match(text[i - 1]) or i in taken:
         return True
     t = ti.by_end.get(i)
-    return t is not None and t.kind in ("boundary", "title", "rank", "honorific")
+    return t is not None and t[KIND] in ("boundary", "title", "rank", "honorific")
 
 
 def _name_before(text: str, lex: Lexicon, ti: TokenIndex, s: int, taken: set[int]) -> int | None:
     """Start of a 2–3 character name (4 with a Vietnamese middle name) ending at ``s`` (right before a
     short title or rank), or None."""
     t = ti.by_end.get(s)
-    if t is not None and t.kind == "person":
-        return t.start
+    if t is not None and t[KIND] == "person":
+        return t[START]
     for k in (3, 2, 4):
         a = s - k
         if a < 0 or not CJK_RUN_RE.fullmatch(text, a, s):
             continue
         if k == 4 and text[a + 1] != lex.name_marker[0][1:2]:  # four characters: 裴氏明怀
             continue
-        if not _clean_candidate(ti, a, s) or ti.by_start.get(a) is not None and ti.by_start[a].end > s:
+        if not _clean_candidate(ti, a, s) or ti.by_start.get(a) is not None and ti.by_start[a][END] > s:
             continue
         if _starts_name(text, ti, a, taken) and _plausible(lex, text[a:s]):
             return a
@@ -211,15 +225,27 @@ def _dot_runs(text: str) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
     if not any(d in text for d in DOTS):
         return runs
-    for m in DOT_RE.finditer(text):
-        after = RUN_AFTER_RE.match(text, m.end())
-        end = after.end() if after else m.end()
-        if runs and runs[-1][1] >= m.start():
+    for a, b in _name_dots(text):
+        after = RUN_AFTER_RE.match(text, b)
+        end = after.end() if after else b
+        if runs and runs[-1][1] >= a:
             runs[-1] = (runs[-1][0], end)
             continue
-        before = RUN_BEFORE_RE.search(text, max(0, m.start() - 16), m.start())
-        runs.append((before.start() if before else m.start(), end))
+        before = RUN_BEFORE_RE.search(text, max(0, a - 16), a)
+        runs.append((before.start() if before else a, end))
     return runs
+
+
+def _name_dots(text: str) -> Iterator[tuple[int, int]]:
+    r"""Spans of name dots between two characters, a space on either side included: the matches of
+    ``(?<=[CJK])\s?[·•‧・．]\s?(?=[CJK])``, searched from the dots (a pattern that starts with a
+    look-behind is tried at every offset)."""
+    for m in DOT_AFTER_RE.finditer(text):
+        a = m.start()
+        if a > 0 and CJK_RE.match(text, a - 1):
+            yield a, m.end()
+        elif a > 1 and text[a - 1].isspace() and CJK_RE.match(text, a - 2):
+            yield a - 1, m.end()
 
 
 def _dot_names(text: str, lex: Lexicon, ti: TokenIndex, a: int, b: int) -> list[tuple[int, int]]:
@@ -228,13 +254,13 @@ def _dot_names(text: str, lex: Lexicon, ti: TokenIndex, a: int, b: int) -> list[
     # a regnal number before a name dot belongs to the name (阿卜杜拉二世·伊本·侯赛因), not a numeral word
     regnal = [(m.start(), m.end()) for m in REGNAL_RE.finditer(text, a, b) if text[m.end():m.end() + 1] in DOTS]
     for t in ti.within(a, b):
-        if t.kind in DOT_CUT_KINDS and not (regnal and any(s <= t.start < e for s, e in regnal)):
-            cuts += [t.start, t.end]
+        if t[KIND] in DOT_CUT_KINDS and not (regnal and any(s <= t[START] < e for s, e in regnal)):
+            cuts += [t[START], t[END]]
     cuts.append(b)
     out = []
     for x, y in zip(cuts[::2], cuts[1::2], strict=False):
         before = ti.by_end.get(x)
-        if text[x:x + 1] in DOTS and before is not None and before.kind == "honorific":
+        if text[x:x + 1] in DOTS and before is not None and before[KIND] == "honorific":
             x += 1  # an honorific joined to the name by a dot (谢赫·哈立德·本·哈利法): the name starts after it
         piece = text[x:y]
         if DOTS_SET.isdisjoint(piece):
@@ -279,15 +305,16 @@ def _chain(text: str, ti: TokenIndex, name_start: int, found: _Found) -> tuple[i
     An honorific (``拿督``, ``谢赫·``) or a colon may stand between the last title and the name.
     """
     end = name_start
-    if end > 0 and text[end - 1] in DOTS and getattr(ti.by_end.get(end - 1), "kind", None) == "honorific":
+    before_dot = ti.by_end.get(end - 1) if end > 0 and text[end - 1] in DOTS else None
+    if before_dot is not None and before_dot[KIND] == "honorific":
         end -= 1  # 谢赫·哈立德
     t = ti.by_end.get(end)
-    if t is not None and t.kind == "honorific":
-        end = t.start
+    if t is not None and t[KIND] == "honorific":
+        end = t[START]
     elif end > 0 and text[end - 1] in ":：":
         end -= 1
     t = ti.by_end.get(end)
-    if t is None or t.kind != "title":
+    if t is None or t[KIND] != "title":
         return name_start, []
     name_start = end
     j = _chain_floor(found.rev, name_start)
@@ -296,14 +323,14 @@ def _chain(text: str, ti: TokenIndex, name_start: int, found: _Found) -> tuple[i
         j = found.sorted_ends[k]
     name_ends = found.ends
     for tk in reversed(ti.within(j, name_start)):
-        if tk.kind not in CHAIN_STOP_KINDS:
+        if tk[KIND] not in CHAIN_STOP_KINDS:
             continue
-        after = ti.by_start.get(tk.end)
-        if tk.word in INNER_CONJ and ti.by_end.get(tk.start) is None and tk.start not in name_ends \
-                and tk.start > j and (after is None or after.kind != "country"):
+        after = ti.by_start.get(tk[END])
+        if tk[WORD] in INNER_CONJ and ti.by_end.get(tk[START]) is None and tk[START] not in name_ends \
+                and tk[START] > j and (after is None or after[KIND] != "country"):
             continue  # 与/和 inside a body's name (中央宣教与民运部)
-        j = tk.end
-        if tk.kind == "boundary" and name_start - j <= CHAIN_MAX:
+        j = tk[END]
+        if tk[KIND] == "boundary" and name_start - j <= CHAIN_MAX:
             j = _body_start(text, ti, tk, j, name_start)
         break
     # split into elements at 、 and 兼
@@ -319,14 +346,14 @@ def _chain(text: str, ti: TokenIndex, name_start: int, found: _Found) -> tuple[i
     kept: list[tuple[int, int]] = []
     for a, b in reversed(elems):
         et = ti.by_end.get(b)
-        if b - a < 2 or et is None or et.kind != "title" or et.start < a:
+        if b - a < 2 or et is None or et[KIND] != "title" or et[START] < a:
             break
         kept.append((a, b))
     kept.reverse()
     if kept:  # words before the first position that are not part of it (符合, 支持)
         a, b = kept[0]
         first = ti.by_start.get(a)
-        if first is None or first.kind not in ("country", "org", "place", "title", "org_word"):
+        if first is None or first[KIND] not in ("country", "org", "place", "title", "org_word"):
             for word, tag in _tag(text[a:b]):
                 if tag[:1] not in LEADING_TAGS or a + len(word) >= b:
                     break
@@ -337,10 +364,12 @@ def _chain(text: str, ti: TokenIndex, name_start: int, found: _Found) -> tuple[i
     for a, b in kept:
         cut = a
         for tk in ti.within(a, b):
-            nxt = ti.by_start.get(tk.end)
-            if tk.kind == "title" and tk.end < b and nxt is not None and nxt.kind == "country":
-                out.append((cut, tk.end))
-                cut = tk.end
+            if tk[KIND] != "title" or tk[END] >= b:
+                continue
+            nxt = ti.by_start.get(tk[END])
+            if nxt is not None and nxt[KIND] == "country":
+                out.append((cut, tk[END]))
+                cut = tk[END]
         out.append((cut, b))
     return (out[0][0] if out else name_start), out
 
@@ -349,22 +378,22 @@ def _body_start(text: str, ti: TokenIndex, verb: Token, j: int, name_start: int)
     """Start of a chain whose body's name holds a verb (``中国海军远航访问编队指挥员``): the verb stands
     between a country-led run and the title with no other word on either side, at a clause start."""
     first = ti.starting_in(j, name_start)
-    if not first or first[0].kind != "title" or ti.starting_in(verb.end, first[0].start) or \
-            not CJK_RUN_RE.fullmatch(text, verb.end, first[0].start):
+    if not first or first[0][KIND] != "title" or ti.starting_in(verb[END], first[0][START]) or \
+            not CJK_RUN_RE.fullmatch(text, verb[END], first[0][START]):
         return j
-    head = ti.by_end.get(verb.start)
-    k = verb.start
-    while head is None and k > 0 and CJK_RE.match(text[k - 1]) and verb.start - k < 6:
+    head = ti.by_end.get(verb[START])
+    k = verb[START]
+    while head is None and k > 0 and CJK_RE.match(text[k - 1]) and verb[START] - k < 6:
         k -= 1
         head = ti.by_end.get(k)
-    if head is None or head.kind != "country" or ti.starting_in(head.end, verb.start):
+    if head is None or head[KIND] != "country" or ti.starting_in(head[END], verb[START]):
         return j
     # at a clause start: after punctuation, a boundary word, or one lone character (当中国海军…)
-    at = head.start
+    at = head[START]
     for _ in range(2):
         before = ti.by_end.get(at)
-        if at == 0 or not CJK_RE.match(text[at - 1]) or (before is not None and before.kind == "boundary"):
-            return head.start
+        if at == 0 or not CJK_RE.match(text[at - 1]) or (before is not None and before[KIND] == "boundary"):
+            return head[START]
         if before is not None:
             return j
         at -= 1
@@ -375,13 +404,13 @@ def _position_text(text: str, ti: TokenIndex, a: int, b: int) -> str:
     """A position as written, without modifiers such as ``新任``."""
     if "modifier" not in ti.by_kind:
         return text[a:b]
-    mods = [t for t in ti.within(a, b) if t.kind == "modifier"]
+    mods = [t for t in ti.within(a, b) if t[KIND] == "modifier"]
     if not mods:
         return text[a:b]
     out, i = [], a
     for t in mods:
-        out.append(text[i:t.start])
-        i = t.end
+        out.append(text[i:t[START]])
+        i = t[END]
     out.append(text[i:b])
     return "".join(out)
 
@@ -392,10 +421,10 @@ def position_country(ti: TokenIndex, text: str, a: int, b: int) -> str | None:
     A body after ``驻`` is the host, not the sender (``中国驻越南大使`` → CHN).
     """
     for t in ti.within(a, b):
-        if t.kind in ("country", "place", "org") and t.country:
-            if t.start > a and text[t.start - 1] == "驻":
+        if t[KIND] in ("country", "place", "org") and t[COUNTRY]:
+            if t[START] > a and text[t[START] - 1] == "驻":
                 continue
-            return t.country
+            return t[COUNTRY]
     return None
 
 
@@ -420,17 +449,17 @@ def _spans(text: str, lex: Lexicon, ti: TokenIndex) -> list[Span]:
         for x, y in _dot_names(text, lex, ti, a, b):
             claim(x, y)
     for t in ti.of_kind("person"):
-        claim(t.start, t.end)
+        claim(t[START], t[END])
     by_start, by_end = ti.by_start, ti.by_end
     for t in ti.of_kind("title"):
-        before = by_end.get(t.start)
-        nxt = by_start.get(t.end)
-        if nxt is not None and nxt.kind in UNCLEAN_KINDS:
+        before = by_end.get(t[START])
+        nxt = by_start.get(t[END])
+        if nxt is not None and nxt[KIND] in UNCLEAN_KINDS:
             continue  # a word no name starts with follows the title (another title, a verb)
-        if t.end not in names and (before is None or before.kind != "backref"):
-            after = _name_after(text, lex, ti, t.end, t.start)
+        if t[END] not in names and (before is None or before[KIND] != "backref"):
+            after = _name_after(text, lex, ti, t[END], t[START])
             if after is not None:
-                claim(t.end, after)
+                claim(t[END], after)
     marker = lex.name_marker[0][:1]
     for m in lex.vi_name_re.finditer(text):
         a = m.start()
@@ -450,27 +479,27 @@ def _spans(text: str, lex: Lexicon, ti: TokenIndex) -> list[Span]:
             b = nb
     taken = set(names.values())
     for t in ti.of_kind("rank", "title", "honorific"):
-        if t.kind == "rank" or t.word in lex.short_titles:
-            if t.start in taken or t.end in names:
+        if t[KIND] == "rank" or t[WORD] in lex.short_titles:
+            if t[START] in taken or t[END] in names:
                 continue
-            begin = _name_before(text, lex, ti, t.start, taken)
+            begin = _name_before(text, lex, ti, t[START], taken)
             if begin is not None:
-                claim(begin, t.start)
-                taken.add(t.start)
+                claim(begin, t[START])
+                taken.add(t[START])
     found = _Found(set(names.values()), sorted(names.values()), text[::-1])
     spans = []
     for a, b in claimed:
         start, pos = _chain(text, ti, a, found)
         end, rank, alias, post_titles = b, None, None, []
         post = ti.by_start.get(b)
-        while post is not None and post.kind == "title":
-            post_titles.append(post.word)
-            end = post.end
+        while post is not None and post[KIND] == "title":
+            post_titles.append(post[WORD])
+            end = post[END]
             post = ti.by_start.get(end + 1) if text[end:end + 1] == "、" else None
         for _ in range(2):
             rt = ti.by_start.get(end)
-            if rank is None and rt is not None and rt.kind == "rank":
-                rank, end = rt.word, rt.end
+            if rank is None and rt is not None and rt[KIND] == "rank":
+                rank, end = rt[WORD], rt[END]
                 continue
             if alias is None and ("(" in text[end:end + 2] or "（" in text[end:end + 2]):  # cheap test first
                 am = LATIN_ALIAS_RE.match(text, end)
@@ -491,7 +520,7 @@ def _envoy_chains(text: str, lex: Lexicon, ti: TokenIndex, spans: list[Span], fo
         if x is None or x.positions or not y.positions or x.name_start < 1 or text[x.name_start - 1] != "、":
             continue
         last = ti.by_end.get(y.name_start)
-        if last is None or last.word not in lex.envoy_titles:
+        if last is None or last[WORD] not in lex.envoy_titles:
             continue
         start, pos = _chain(text, ti, x.name_start - 1, found)
         if pos:
@@ -535,7 +564,6 @@ def _span_country(s: Span) -> str | None:
     return next(filter(None, s.pos_countries), None)
 
 
-_name_parts = lru_cache(maxsize=8192)(name_parts)  # read only: callers keep the first and last part
 _names_match = lru_cache(maxsize=8192)(names_match)
 
 
@@ -545,10 +573,14 @@ def _group(spans: list[tuple[str, Span]]) -> tuple[list[Person], list[int]]:
     index: dict[str, list[int]] = {}
     owner = []
     for section, s in spans:
-        parts = _name_parts(s.name)
+        parts = coref.cached_name_parts(s.name)
+        first, last = parts[0], parts[-1]
         c = _span_country(s)
         found = None
-        for i in dict.fromkeys(index.get(parts[0], []) + index.get(parts[-1], [])):
+        # persons sharing the first or the last part (each listed once per part), in order of indexing
+        cands = index.get(first, []) if first == last else \
+            dict.fromkeys(index.get(first, []) + index.get(last, []))
+        for i in cands:
             pc = persons[i].country
             if (c is None or pc is None or pc == c) and any(
                     _names_match(s.name, n) for n in [persons[i].name, *persons[i].aliases]):
@@ -557,8 +589,10 @@ def _group(spans: list[tuple[str, Span]]) -> tuple[list[Person], list[int]]:
         if found is None:
             persons.append(Person(name=s.name, country=c))
             found = len(persons) - 1
-        for part in {parts[0], parts[-1]}:
-            index.setdefault(part, []).append(found)
+        for part in {first, last}:
+            listed = index.setdefault(part, [])
+            if found not in listed:
+                listed.append(found)
         p = persons[found]
         if p.country is None:
             p.country = c
@@ -592,14 +626,14 @@ def _home_country(doc: Document, kb: KnowledgeBase, lex: Lexicon, toks: list[Tok
         except ImportError:  # pragma: no cover - page ships with the package
             pass
     if doc.title:
-        first = next((t for t in toks[0].of_kind("country") if t.country), None)
+        first = next((t for t in toks[0].of_kind("country") if t[COUNTRY]), None)
         if first is not None:
-            return first.country
+            return first[COUNTRY]
     counts: dict[str, int] = {}
     for ti in toks:
         for t in ti.of_kind("country"):
-            if t.country:
-                counts[t.country] = counts.get(t.country, 0) + 1
+            if t[COUNTRY]:
+                counts[t[COUNTRY]] = counts.get(t[COUNTRY], 0) + 1
     return max(counts, key=lambda c: counts[c]) if counts else None
 
 
@@ -608,8 +642,8 @@ def _led_country(ti: TokenIndex, text: str, a: int) -> str | None:
     m = DELEGATION_RE.match(text, a)
     if m is None:
         return None
-    first = next((t for t in ti.within(a, m.end()) if t.kind == "country" and t.country), None)
-    return first.country if first is not None else None
+    first = next((t for t in ti.within(a, m.end()) if t[KIND] == "country" and t[COUNTRY]), None)
+    return first[COUNTRY] if first is not None else None
 
 
 def _fill_countries(lex: Lexicon, persons: list[Person], spans: list[tuple[str, Span]], owner: list[int],
@@ -626,8 +660,8 @@ def _fill_countries(lex: Lexicon, persons: list[Person], spans: list[tuple[str, 
         text = texts[section]
         end = s.end
         hon = tis[section].by_start.get(end)
-        if hon is not None and hon.kind == "honorific":  # 茜怀特女士为首的…
-            end = hon.end
+        if hon is not None and hon[KIND] == "honorific":  # 茜怀特女士为首的…
+            end = hon[END]
         tail = text[end:end + 4]
         if tail.startswith(lex.lead_cues):
             for o in orgs_by_section.get(section, []):
@@ -672,8 +706,8 @@ def _home_fallback(persons: list[Person], home: str | None, toks: list[TokenInde
             counts: dict[str, int] = {}
             for ti in toks:
                 for t in ti.of_kind("country"):
-                    if t.country and t.country != home:
-                        counts[t.country] = counts.get(t.country, 0) + 1
+                    if t[COUNTRY] and t[COUNTRY] != home:
+                        counts[t[COUNTRY]] = counts.get(t[COUNTRY], 0) + 1
             foreign.append(max(counts, key=lambda c: counts[c]) if counts else None)
         return foreign[0]
 
@@ -752,19 +786,19 @@ def _without_principals(texts: dict[str, str], tis: dict[str, TokenIndex], lex: 
     """
     drop: set[int] = set()
     for sec, ti in tis.items():
-        envoys = [t for t in ti.of_kind("title") if t.word in lex.envoy_titles]
+        envoys = [t for t in ti.of_kind("title") if t[WORD] in lex.envoy_titles]
         if not envoys:
             continue
         text = texts[sec]
         people = [m for m in mentions if m.section == sec and m.kind == "person" and m.entity is not None]
         for t in envoys:
-            heads = [m for m in people if m.start <= t.start and text.find(m.name, m.start) >= t.end
-                     or t.end <= m.start <= t.end + 1]
+            heads = [m for m in people if m.start <= t[START] and text.find(m.name, m.start) >= t[END]
+                     or t[END] <= m.start <= t[END] + 1]
             if not heads:
                 continue
             y = heads[0].entity
-            drop.update(id(m) for m in people if m.entity != y and m.start < t.start and t.start - 1 <= m.end
-                        and text[m.end:t.start] in ("", "的"))
+            drop.update(id(m) for m in people if m.entity != y and m.start < t[START]
+                        and t[START] - 1 <= m.end and text[m.end:t[START]] in ("", "的"))
     return [m for m in mentions if id(m) not in drop]
 
 

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 
-from huitan.lexicon import CJK, CJK_RE, Lexicon, TokenIndex
+from huitan.lexicon import CJK, CJK_RE, END, KIND, START, WORD, Lexicon, TokenIndex
 from huitan.model import Mention, Person
 from huitan.persons import name_parts
 from huitan.textutil import sentences
@@ -29,6 +30,7 @@ INNER_CONJ = frozenset({"与", "和"})
 ORG_START_KINDS = frozenset({"place", "country", "org"})
 BOTH_SIDES = "双方"
 CJK_RUN_RE = re.compile(f"[{CJK}]+")
+cached_name_parts = lru_cache(maxsize=8192)(name_parts)  # read only: callers keep the first and last part
 
 
 # ------------------------------------------------------------------ organisations and places
@@ -43,17 +45,17 @@ def _org_end(text: str, ti: TokenIndex, lex: Lexicon, start: int, first_end: int
     while pos < stop and pos not in names:
         tk = by_start.get(pos)
         if tk is not None:
-            kind = tk.kind
+            kind = tk[KIND]
             if kind in ORG_STOP_KINDS:
                 break
             if kind == "boundary":
-                nxt = by_start.get(tk.end)
-                if not (tk.word in INNER_CONJ and best > first_end
-                        and (nxt is None or nxt.kind not in ORG_START_KINDS)):
+                nxt = by_start.get(tk[END])
+                if not (tk[WORD] in INNER_CONJ and best > first_end
+                        and (nxt is None or nxt[KIND] not in ORG_START_KINDS)):
                     break
             elif (kind == "country" or kind == "place") and text[pos - 1] != "驻":
                 break
-            pos = tk.end
+            pos = tk[END]
             if pos > stop:  # a word with other characters (a dot, a digit) runs past the run
                 run = CJK_RUN_RE.match(text, pos)
                 stop = run.end() if run else pos
@@ -76,30 +78,23 @@ def orgs_and_places(text: str, section: str, lex: Lexicon, ti: TokenIndex, names
         return k >= 0 and i < names[name_starts[k]]
 
     by_start = ti.by_start
-    for t in ti.of_kind("place", "country", "org"):
-        if t.start < skip_to or (name_starts and in_name(t.start)):
+    for start, word_end, kind, word, country in ti.of_kind("place", "country", "org"):
+        if start < skip_to or (name_starts and in_name(start)):
             continue
-        nxt = by_start.get(t.end)
-        if t.end in names or (nxt is not None and (nxt.kind in ORG_STOP_KINDS or nxt.kind == "boundary")):
-            end = t.end  # nothing can extend it (the common case: a country before a verb)
+        nxt = by_start.get(word_end)
+        if word_end in names or (nxt is not None and (nxt[KIND] in ORG_STOP_KINDS
+                                                      or nxt[KIND] == "boundary")):
+            end = word_end  # nothing can extend it (the common case: a country before a verb)
         else:
-            end = _org_end(text, ti, lex, t.start, t.end, names)
-        if t.kind == "place":
-            if end > t.end:
-                out.append(Mention(kind="organization", name=text[t.start:end], text=text[t.start:end],
-                                   section=section, start=t.start, end=end, country=t.country))
-                skip_to = end
-            else:
-                out.append(Mention(kind="place", name=t.word, text=t.word, section=section, start=t.start,
-                                   end=t.end, country=t.country))
+            end = _org_end(text, ti, lex, start, word_end, names)
+        if end > word_end or kind == "org" or (kind == "country" and word in lex.prefixes):
+            name = text[start:end]
+            out.append(Mention(kind="organization", name=name, text=name, section=section, start=start,
+                               end=end, country=country))
+            skip_to = end
         else:
-            if end > t.end or t.kind == "org" or t.word in lex.prefixes:
-                out.append(Mention(kind="organization", name=text[t.start:end], text=text[t.start:end],
-                                   section=section, start=t.start, end=end, country=t.country))
-                skip_to = end
-            else:
-                out.append(Mention(kind="country", name=t.word, text=t.word, section=section, start=t.start,
-                                   end=t.end, country=t.country))
+            out.append(Mention(kind="place" if kind == "place" else "country", name=word, text=word,
+                               section=section, start=start, end=word_end, country=country))
     return out
 
 
@@ -115,7 +110,7 @@ def _repeats(texts: dict[str, str], tis: dict[str, TokenIndex], persons: list[Pe
     forms: dict[str, int] = {}
     ambiguous: set[str] = set()
     for i, p in enumerate(persons):
-        parts = name_parts(p.name)
+        parts = cached_name_parts(p.name)
         for f in {p.name, *p.aliases, parts[0], parts[-1]}:
             if not f or len(f) < 2 or not CJK_RE.match(f):
                 continue
@@ -142,11 +137,11 @@ def _repeats(texts: dict[str, str], tis: dict[str, TokenIndex], persons: list[Pe
                 if covered.find(1, a, b) < 0 and not any(a < e and s < b for s, e in empty):
                     end = b
                     t = tis[sec].by_start.get(b)
-                    if t is not None and t.kind in ("rank", "honorific", "title"):
-                        end = t.end
+                    if t is not None and t[KIND] in ("rank", "honorific", "title"):
+                        end = t[END]
                     p = persons[forms[form]]
                     out.append(Mention(kind="person", name=p.name, text=text[a:end], section=sec, start=a,
-                                       end=end, rank=p.rank if t is not None and t.kind == "rank" else None,
+                                       end=end, rank=p.rank if t is not None and t[KIND] == "rank" else None,
                                        country=p.country, entity=forms[form]))
                     spans.append((a, end))
                     covered[a:end] = b"\x01" * (end - a)
@@ -164,21 +159,21 @@ def _surname_refs(texts: dict[str, str], tis: dict[str, TokenIndex], lex: Lexico
     for sec, text in texts.items():
         ti = tis[sec]
         for t in ti.of_kind("title"):
-            if t.word not in lex.short_titles or t.start == 0:
+            if t[WORD] not in lex.short_titles or t[START] == 0:
                 continue
-            a = t.start - 1
+            a = t[START] - 1
             cands = by_surname.get(text[a], [])
-            if not cands or any(a < e and s < t.end for s, e in taken.get(sec, [])):
+            if not cands or any(a < e and s < t[END] for s, e in taken.get(sec, [])):
                 continue
             if a > 0 and CJK_RE.match(text[a - 1]) and ti.by_end.get(a) is None:
                 continue
             if len(cands) > 1:
-                cands = [i for i in cands if any(pos.endswith(t.word) for pos in persons[i].positions)]
+                cands = [i for i in cands if any(pos.endswith(t[WORD]) for pos in persons[i].positions)]
             if len(cands) == 1:
                 p = persons[cands[0]]
-                out.append(Mention(kind="person", name=p.name, text=text[a:t.end], section=sec, start=a,
-                                   end=t.end, country=p.country, entity=cands[0]))
-                taken.setdefault(sec, []).append((a, t.end))
+                out.append(Mention(kind="person", name=p.name, text=text[a:t[END]], section=sec, start=a,
+                                   end=t[END], country=p.country, entity=cands[0]))
+                taken.setdefault(sec, []).append((a, t[END]))
     return out
 
 
@@ -193,30 +188,30 @@ def _plural_refs(texts: dict[str, str], tis: dict[str, TokenIndex], persons: lis
         seen = sorted((m.start, m.entity) for m in mentions if m.section == sec and m.entity is not None)
         sents: list[tuple[int, int]] | None = None
         for t in refs:
-            nxt = ti.by_start.get(t.end)
-            end = t.end
-            if t.word == BOTH_SIDES:
+            nxt = ti.by_start.get(t[END])
+            end = t[END]
+            if t[WORD] == BOTH_SIDES:
                 # persons of the current and the previous sentence
                 if sents is None:
                     sents = sentences(text)
-                k = next((i for i, (s, e) in enumerate(sents) if s <= t.start < e), 0)
+                k = next((i for i, (s, e) in enumerate(sents) if s <= t[START] < e), 0)
                 lo = sents[max(0, k - 1)][0] if sents else 0
-                near = [e for s, e in seen if lo <= s < t.start and e is not None and e not in bylines]
+                near = [e for s, e in seen if lo <= s < t[START] and e is not None and e not in bylines]
                 cands = list(dict.fromkeys(near))
                 if len({persons[i].country for i in cands}) != 2 or len(cands) != 2:
                     continue
-            elif nxt is not None and nxt.kind == "title":
-                before = [e for s, e in seen if s < t.start and e is not None and e not in bylines]
-                core = nxt.word[-2:]
+            elif nxt is not None and nxt[KIND] == "title":
+                before = [e for s, e in seen if s < t[START] and e is not None and e not in bylines]
+                core = nxt[WORD][-2:]
                 cands = list(dict.fromkeys(i for i in before if any(p.endswith(core) for p in persons[i].positions)))
-                end = nxt.end
+                end = nxt[END]
                 if len(cands) != 2:
                     continue
             else:
                 continue
             for i in cands:
-                out.append(Mention(kind="person", name=persons[i].name, text=text[t.start:end], section=sec,
-                                   start=t.start, end=end, country=persons[i].country, entity=i))
+                out.append(Mention(kind="person", name=persons[i].name, text=text[t[START]:end], section=sec,
+                                   start=t[START], end=end, country=persons[i].country, entity=i))
     return out
 
 

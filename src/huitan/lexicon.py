@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from operator import attrgetter
-from typing import Any
+from itertools import chain, compress
+from operator import itemgetter
+from typing import Any, Final
 
 import ahocorasick_rs
 
@@ -92,13 +94,14 @@ CJK = "\u3400-\u9fff\uf900-\ufaff"
 CJK_RE = re.compile(f"[{CJK}]")
 
 
-@dataclass(slots=True)
-class Token:
-    start: int
-    end: int
-    kind: str
-    word: str
-    country: str | None = None
+# A token is a plain tuple (start, end, kind, word, country), read with the index names below: tokens()
+# makes them in C, and as they hold only strings and numbers the garbage collector soon stops tracking them.
+Token = tuple[int, int, str, str, str | None]
+START: Final = 0
+END: Final = 1
+KIND: Final = 2
+WORD: Final = 3
+COUNTRY: Final = 4
 
 
 @dataclass
@@ -124,11 +127,7 @@ class Lexicon:
     rank_en: dict[str, str] = field(default_factory=dict)
     press_titles: tuple[str, ...] = ()  # a position ending in one is a reporter's (记者, 通讯员)
     envoy_titles: frozenset[str] = frozenset()  # X特使Y: Y acts for X (特使)
-
-    @property
-    def suffix_ends(self) -> dict[str, tuple[str, ...]]:
-        """Last characters of organisation suffixes."""
-        return self.suffixes
+    listed: list[bool] = field(default_factory=list)  # per word: whether its tokens are listed by kind
 
 
 def _build(kb: KnowledgeBase) -> Lexicon:
@@ -222,6 +221,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         rank_en=rank_en,
         press_titles=tuple(sorted(press)),
         envoy_titles=frozenset(envoy),
+        listed=[entries[w][0] != "boundary" for w in words],
     )
 
 
@@ -256,7 +256,7 @@ def lexicon(kb: KnowledgeBase) -> Lexicon:
     return kb.derived("actors.lexicon", _build)
 
 
-_START = attrgetter("start")
+_FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
 
 
 @dataclass
@@ -277,16 +277,11 @@ class TokenIndex:
         """Tokens of the given kinds, in text order."""
         if len(kinds) == 1:
             return self.by_kind.get(kinds[0], [])
-        return sorted((t for k in kinds for t in self.by_kind.get(k, ())), key=_START)
-
-    def any_start_in(self, a: int, b: int, kinds: frozenset[str] | None = None) -> bool:
-        """Whether a token (of ``kinds``) starts in ``[a, b)``."""
-        i = bisect_left(self.starts, a)
-        while i < len(self.starts) and self.starts[i] < b:
-            if kinds is None or self.tokens[i].kind in kinds:
-                return True
-            i += 1
-        return False
+        lists = [self.by_kind[k] for k in kinds if k in self.by_kind]
+        if len(lists) <= 1:
+            return lists[0] if lists else []
+        # tokens start at distinct offsets, so tuples sort by their start
+        return sorted(chain.from_iterable(lists))
 
     def starting_in(self, a: int, b: int) -> list[Token]:
         """Tokens starting in ``[a, b)``."""
@@ -299,17 +294,26 @@ class TokenIndex:
         return self.tokens[bisect_left(self.starts, a):bisect_right(self.ends, b)]
 
 
+def _picker(ids: list[int]) -> Callable[[list[Any]], tuple[Any, ...]]:
+    """A function picking the items at ``ids`` of a list, as a tuple (one C call)."""
+    if len(ids) == 1:
+        return lambda items: (items[ids[0]],)
+    return itemgetter(*ids)
+
+
 def tokens(lex: Lexicon, text: str) -> TokenIndex:
     """Run the automaton over ``text``: non-overlapping leftmost-longest tokens."""
     raw = lex.automaton.find_matches_as_indexes(text)
     if not raw:
         return TokenIndex([], {}, {}, [], {}, [])
-    kinds, words, countries = lex.kinds, lex.words, lex.countries
-    toks = [Token(s, e, kinds[i], words[i], countries[i]) for i, s, e in raw]
-    _, starts, ends = map(list, zip(*raw, strict=True))
+    ids = list(map(_FIRST, raw))
+    starts = list(map(_SECOND, raw))
+    ends = list(map(_THIRD, raw))
+    pick = _picker(ids)
+    toks: list[Token] = list(zip(starts, ends, pick(lex.kinds), pick(lex.words), pick(lex.countries),
+                                 strict=True))
     by_kind: dict[str, list[Token]] = {}
-    for t in toks:
-        if t.kind != "boundary":
-            by_kind.setdefault(t.kind, []).append(t)
+    for t in compress(toks, pick(lex.listed)):  # boundary words are looked up, never listed
+        by_kind.setdefault(t[KIND], []).append(t)
     return TokenIndex(toks, dict(zip(starts, toks, strict=True)), dict(zip(ends, toks, strict=True)),
                       starts, by_kind, ends)
