@@ -28,7 +28,7 @@ import calendar
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from operator import itemgetter
 from typing import Literal
@@ -105,7 +105,7 @@ def _gap(lo: date, hi: date, alo: date, ahi: date, direction: str | None) -> int
 # ---------------------------------------------------------------- resolved dates
 
 
-@dataclass
+@dataclass(slots=True)
 class When:
     """A date expression resolved to month/day (and year when written)."""
 
@@ -153,7 +153,7 @@ class When:
         return lo, hi
 
 
-@dataclass
+@dataclass(slots=True)
 class Anchor:
     """A dated point elsewhere that can lend its year: [lo, hi] plus a direction."""
 
@@ -281,12 +281,13 @@ def _direction(c: Cues, before: str, after: str) -> str | None:
     return None  # pragma: no cover - the nearest match is one of the words
 
 
-CLAUSE_BREAK = re.compile(r"[,，;；:：]")
+CLAUSE_MARKS = ",，;；:："
+CLAUSE_BREAK = re.compile(f"[{CLAUSE_MARKS}]")
 
 
 def _clause(text: str, s: int, end: int, e: DateExpr) -> tuple[str, str]:
     """The words before and after ``e`` within its clause; a clause-initial date (``2025年4月初,``) reads into the next."""
-    seg_start = max((m.end() for m in CLAUSE_BREAK.finditer(text, s, e.start)), default=s)
+    seg_start = max(s, *(text.rfind(c, s, e.start) + 1 for c in CLAUSE_MARKS))  # after the last break
     m = CLAUSE_BREAK.search(text, e.end, end)
     seg_end = m.start() if m else end
     if m and not text[e.end:seg_end].strip() and seg_start >= e.start - 2:
@@ -373,7 +374,7 @@ def _year_from_anchors(w: When, anchors: list[Anchor], limit: int, allowed: Know
 # ---------------------------------------------------------------- knowledge
 
 
-@dataclass
+@dataclass(slots=True)
 class Knowledge:
     """What tenures allow: a finite set of years, or only a lower/upper bound, or nothing."""
 
@@ -725,7 +726,7 @@ def _session_month(kb: KnowledgeBase, event: Event, sentence: str, x: DateExpr) 
 
 
 def _copy(w: When) -> When:
-    return When(**{**w.__dict__, "in_sentence": False})
+    return replace(w, in_sentence=False)
 
 
 # ---------------------------------------------------------------- years

@@ -62,7 +62,7 @@ EVENT_KINDS = frozenset({"day", "range", "month", "day_only", "day_range", "rela
 WEEKDAY_WINDOW = 6  # characters after a date in which a weekday (``（星期四）``) may follow
 
 
-@dataclass
+@dataclass(slots=True)
 class DateExpr:
     """One date expression found in a text (offsets into that text)."""
 
@@ -103,6 +103,7 @@ class Lexicon:
     # whose characters do not cover every bit of a pattern is not searched with it.
     needs: tuple[int, ...] = ()
     need_bits: dict[str, int] = field(default_factory=dict)
+    need_chars: re.Pattern[str] = re.compile("(?!)")  # any character of ``need_bits``
     weekday: re.Pattern[str] = re.compile("(?!)")  # any weekday word
 
     def of(self, kind: str) -> tuple[str, ...]:
@@ -157,8 +158,9 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     full = rf"{y}{sp}年{sp}{mo}{sp}月{sp}{dn}{sp}[日号]|{dig}{{4}}/{dig}{{1,2}}/{dig}{{1,2}}"
     nb = r"(?<![0-9０-９])"
 
-    def firsts(kind: str) -> str:
-        return "".join(w[0] for w in words.get(kind, ()))
+    def marks(kind: str) -> str:
+        """A character of each word of ``kind``: its first that windows do not all hold (not a numeral or 年月日号)."""
+        return "".join(next((c for c in w if c not in NUMERALS + "年月日号"), w[0]) for w in words.get(kind, ()))
 
     # of each pattern: its kind, its regex, and the characters it needs (every match holds one character of
     # each string: a window without them is not searched)
@@ -168,24 +170,24 @@ def _build(kb: KnowledgeBase) -> Lexicon:
          ("(（", ")）")),
         ("period", rf"{nb}(?P<y>{y}){sp}年?{sep}(?P<y2>{y}){sp}年(?:{_alt(words.get('period_noun', ()))})?",
          ("年", SEPARATORS)),
-        ("period", rf"(?:{_alt(words.get('until', ()))}){sp}(?P<y>{y}){sp}年(?!{sp}{mo}{sp}月)", ("年", firsts("until"))),
+        ("period", rf"(?:{_alt(words.get('until', ()))}){sp}(?P<y>{y}){sp}年(?!{sp}{mo}{sp}月)", ("年", marks("until"))),
         ("period", rf"{nb}(?P<y>{y}){sp}年(?:底前|末前|内|(?:{_alt(words.get('since', ()))}))",
-         ("年", "底末内" + firsts("since"))),
+         ("年", "底末内" + marks("since"))),
         ("range", rf"{nb}(?:(?P<y>{y}){sp}年{sp})?(?P<m>{mo}){sp}月{sp}(?P<d>{dn}){sp}[日号]?{sep}"
                   rf"(?:(?:(?P<y2>{y}){sp}年{sp})?(?P<m2>{mo}){sp}月{sp})?(?P<d2>{dn}){sp}[日号]{pod}",
          ("月", "日号", SEPARATORS)),
-        ("dateline", rf"{nb}(?:(?P<m>{mo}){sp}月{sp})?(?P<d>{dn}){sp}日(?:{dateline})", ("日", firsts("dateline"))),
+        ("dateline", rf"{nb}(?:(?P<m>{mo}){sp}月{sp})?(?P<d>{dn}){sp}日(?:{dateline})", ("日", marks("dateline"))),
         ("day", rf"(?P<ry>{rel_year}){sp}(?P<m>{mo}){sp}月{sp}(?P<d>{dn}){sp}[日号]{pod}",
-         ("月", "日号", firsts("relative_year"))),
+         ("月", "日号", marks("relative_year"))),
         ("day", rf"{nb}(?:(?P<y>{y}){sp}年{sp})?(?P<m>{mo}){sp}月{sp}(?P<d>{dn}){sp}[日号]{pod}", ("月", "日号")),
         ("stamp", rf"{nb}(?P<y>{dig}{{4}})(?P<s>[/.\-])(?P<m>{dig}{{1,2}})(?P=s)(?P<d>{dig}{{1,2}})(?![0-9０-９])",
          ("/.-",)),
         ("stamp", rf"{nb}(?P<d>{dig}{{1,2}})(?P<s>[/.])(?P<m>{dig}{{1,2}})(?P=s)(?P<y>{dig}{{4}})(?![0-9０-９])",
          ("/.",)),
         ("month", rf"(?P<ry>{rel_year}){sp}(?:(?P<m>{mo}){sp}月(?:份)?(?P<part>{part})?|年?(?P<yp>底|末|初))",
-         (firsts("relative_year"), "月底末初")),
+         (marks("relative_year"), "月底末初")),
         ("month", rf"{nb}(?P<y>{y}){sp}年{sp}(?P<m>{mo}){sp}月(?:份)?(?P<part>{part})?", ("年", "月")),
-        ("month", rf"{nb}(?P<m>{mo}){sp}月(?:份(?P<part>{part})?|(?P<part2>{part}))", ("月", "份" + firsts("month_part"))),
+        ("month", rf"{nb}(?P<m>{mo}){sp}月(?:份(?P<part>{part})?|(?P<part2>{part}))", ("月", "份" + marks("month_part"))),
         ("day_range", rf"(?<![0-9０-９月年第/.])(?P<d>{dig}{{1,2}}){sp}[日号]?{sep}(?P<d2>{dig}{{1,2}}){sp}日{pod}",
          ("日", SEPARATORS)),
         ("day_only", rf"(?<![0-9０-９月年第/.两一二三四五六七八九十])(?P<d>{dig}{{1,2}}|[二三]?十[一二三四五六七八九]?){sp}日(?![元本报])"
@@ -194,9 +196,9 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                      rf"{sp}日(?=(?:[零一二三四五六七八九十两]{{1,3}}|{dig}{{1,2}})[时点])", ("日", "时点")),
         # the day in brackets after a relative word, as Taiwanese and Hong Kong papers write it: 昨(27)日下午
         ("day_only", rf"[(（]{sp}(?P<d>{dig}{{1,2}}){sp}[)）]{sp}日{pod}", ("(（", ")）", "日")),
-        ("relative", rf"(?P<rel>{_alt(words.get('relative', ()))}){pod}", (firsts("relative"),)),
+        ("relative", rf"(?P<rel>{_alt(words.get('relative', ()))}){pod}", (marks("relative"),)),
         ("year", rf"{nb}(?P<y>{y}){sp}年(?!{sp}{mo}{sp}月)(?![代间度])", ("年",)),
-        ("year", rf"(?P<ry>{rel_year})(?!{sp}(?:{mo}{sp}月|年?[底末初]))", (firsts("relative_year"),)),  # a bare 去年, 明年
+        ("year", rf"(?P<ry>{rel_year})(?!{sp}(?:{mo}{sp}月|年?[底末初]))", (marks("relative_year"),)),  # a bare 去年, 明年
     ]
     # every alternative starts with a literal character, so the scan skips in C to the next one that may start
     # a trigger (a leading character class would make it try every position)
@@ -206,7 +208,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         + [_alt(words.get("relative", ())), rel_year]))
     needs, need_bits = _need_masks([needs for _, _, needs in patterns])
     return Lexicon(words, values, relative_pod, tuple((k, re.compile(p)) for k, p, _ in patterns), trigger,
-                   needs, need_bits, re.compile(_alt(words.get("weekday", ()))))
+                   needs, need_bits, re.compile(f"[{re.escape(''.join(need_bits))}]" if need_bits else "(?!)"),
+                   re.compile(_alt(words.get("weekday", ()))))
 
 
 def _need_masks(needs: list[tuple[str, ...]]) -> tuple[tuple[int, ...], dict[str, int]]:
@@ -277,10 +280,13 @@ def _valid(e: DateExpr) -> bool:
     return True
 
 
+NUMBER_GROUPS = ("y", "m", "d", "y2", "m2", "d2")  # the groups of the patterns that hold a number
+
+
 def _make(kind: str, m: re.Match[str], text: str, lex: Lexicon) -> DateExpr:
     g = m.groupdict()
     e = DateExpr(m.start(), m.end(), m.group(), kind)
-    num = {k: cn_int(v) for k, v in g.items() if v and k in ("y", "m", "d", "y2", "m2", "d2")}
+    num = {k: cn_int(v) for k in NUMBER_GROUPS if (v := g.get(k))}
     e.part_of_day = lex.values.get(("part_of_day", g["pod"])) if g.get("pod") else None
     if kind == "anniversary":
         a1, a2 = g["a1"], g.get("a2")
@@ -358,29 +364,48 @@ def parse_dates(text: str, kb: KnowledgeBase | None = None) -> list[DateExpr]:
     """All date expressions of ``text`` in order, event dates and non-event periods alike.
 
     Patterns are tried in priority order; a span claimed by an earlier pattern is
-    not matched again, so ``2016-2021年`` is one period, not two years.
+    not matched again, so ``2016-2021年`` is one period, not two years. A pattern
+    runs only where the characters not yet claimed hold what it needs.
     """
     lex = lexicon(kb or _default_kb())
     found: list[DateExpr] = []
     for lo, hi in _windows(text, lex):
-        claimed = [False] * (hi - lo + 1)
-        have = 0
-        for c in lex.need_bits.keys() & set(text[lo:hi]):
-            have |= lex.need_bits[c]
+        window = text[lo:hi]
+        claimed = bytearray(hi - lo)  # 1 where an expression was found
+        have = _needs_met(lex, window)
+        stale = False  # ``have`` may count claimed characters (it is then too large, never too small)
         for (kind, pat), needs in zip(lex.patterns, lex.needs, strict=True):
             if have & needs != needs:
                 continue
+            if stale:
+                unclaimed = "".join(window[m.start():m.end()] for m in UNCLAIMED.finditer(claimed))
+                have, stale = _needs_met(lex, unclaimed), False
+                if have & needs != needs:
+                    continue
+            count = len(found)
             for m in pat.finditer(text, lo, hi):
-                if any(claimed[m.start() - lo:m.end() - lo]):
+                a, b = m.start() - lo, m.end() - lo
+                if claimed.find(1, a, b) >= 0:
                     continue
                 e = _make(kind, m, text, lex)
                 if not _valid(e):
                     continue
-                for i in range(m.start() - lo, m.end() - lo):
-                    claimed[i] = True
+                claimed[a:b] = b"\x01" * (b - a)
                 found.append(e)
+            stale = stale or len(found) > count
     found.sort(key=lambda e: e.start)
     return found
+
+
+UNCLAIMED = re.compile(b"\x00+")
+
+
+def _needs_met(lex: Lexicon, text: str) -> int:
+    """The bits of :attr:`Lexicon.needs` that the characters of ``text`` cover."""
+    have = 0
+    for c in set(lex.need_chars.findall(text)):
+        have |= lex.need_bits[c]
+    return have
 
 
 WINDOW = 12  # characters kept on each side of a trigger: more than any expression reaches beyond one
