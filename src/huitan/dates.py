@@ -175,7 +175,7 @@ class DocDates:
     exprs: dict[str, list[DateExpr]] = field(default_factory=dict)
     starts: dict[str, list[int]] = field(default_factory=dict)  # of each section, where its expressions start
     spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
-    anchors: dict[bool, list[Anchor]] = field(default_factory=dict)  # memo of :func:`_anchors`
+    anchors: DocAnchors | None = None  # memo of :func:`_anchors`
     contexts: dict[tuple[str, int], tuple[bool, str | None]] = field(default_factory=dict)  # memo of :func:`_context`
     anniversaries: list[tuple[int, bool]] | None = None  # memo of the anniversaries the document names
 
@@ -300,13 +300,26 @@ def _strong_year(e: DateExpr) -> bool:
     return e.kind == "year" and e.year_role in ("ordinal", "attached")
 
 
-def _anchors(dd: DocDates, kb: KnowledgeBase, *, years: bool) -> list[Anchor]:
-    """Dated anchors of a document: written full dates, anniversary days, and dates whose sentence names the year;
-    with ``years``, also the strong bare years said neither before nor after the event."""
-    if True not in dd.anchors:
-        dd.anchors[True] = _find_anchors(dd, kb)
-        dd.anchors[False] = [a for a in dd.anchors[True] if not (a.year_only and a.direction is None)]
-    return dd.anchors[years]
+@dataclass(slots=True)
+class DocAnchors:
+    """The anchors of a document, sorted out once for all its events."""
+
+    all: list[Anchor]  # every anchor (:func:`_find_anchors`)
+    dated: list[Anchor]  # without the strong bare years said neither before nor after the event
+    points: list[Anchor]  # the dated points (no bare years)
+    bounds: tuple[date | None, date | None]  # :func:`_anchor_bounds`
+    bare: set[int]  # the bare years that are not bounds
+
+
+def _anchors(dd: DocDates, kb: KnowledgeBase) -> DocAnchors:
+    """Dated anchors of a document: written full dates, anniversary days, dates whose sentence names the year,
+    and strong bare years."""
+    if dd.anchors is None:
+        found = _find_anchors(dd, kb)
+        dd.anchors = DocAnchors(found, [a for a in found if not (a.year_only and a.direction is None)],
+                                [a for a in found if not a.year_only], _anchor_bounds(found),
+                                {a.lo.year for a in found if a.year_only and not a.bound_only})
+    return dd.anchors
 
 
 def _find_anchors(dd: DocDates, kb: KnowledgeBase) -> list[Anchor]:
@@ -428,10 +441,8 @@ def _person_intervals(kb: KnowledgeBase, p: Person) -> list[Interval] | None:
     """When this person held every written position (None when nothing is known)."""
     if not p.positions:
         return None
-    entries = officeholders.lookup(kb, p.name, p.country)
-    if p.kb_id:  # linked by actors (perhaps through an alias or the romanised name)
-        linked = officeholders.by_id(kb, p.kb_id)
-        entries = [linked] if linked else entries
+    linked = officeholders.by_id(kb, p.kb_id) if p.kb_id else None  # linked by actors (perhaps by an alias)
+    entries = [linked] if linked else officeholders.lookup(kb, p.name, p.country)
     if not entries:
         return None
     terms: dict[str, list[tuple[str, Interval]]] = kb.derived("dates.terms", _terms)
@@ -482,24 +493,27 @@ def _knowledge(total: list[Interval] | None, w: When, *, to_today: bool = True) 
         # is a candidate list, a long one only a lower bound
         horizon = _today() + timedelta(days=OPEN_TENURE_AHEAD)
         closed = [(lo, hi or horizon) for lo, hi in total]
-        years = {y for y in range(lower, horizon.year + 1) if _inside(w, y, closed)}
+        years = _inside(w, range(lower, horizon.year + 1), closed)
         if to_today and 0 < len(years) <= OPEN_TENURE_YEARS:
             return Knowledge(years=years)
-        ok = [y for y in range(lower, lower + 3) if _inside(w, y, total)]
+        ok = sorted(_inside(w, range(lower, lower + 3), total))
         return Knowledge(lower=ok[0] if ok else lower)
     upper = max(h.year for h in his if h is not None)
-    return Knowledge(years={y for y in range(lower, upper + 1) if _inside(w, y, total)})
+    return Knowledge(years=_inside(w, range(lower, upper + 1), total))
 
 
 def _today() -> date:
     return date.today()
 
 
-def _inside(w: When, y: int, total: Sequence[Interval]) -> bool:
-    lo = w.first_day(y)
-    if lo is None:
-        return False
-    return any(a <= lo and (b is None or lo <= b) for a, b in total)
+def _inside(w: When, years: range, total: Sequence[Interval]) -> set[int]:
+    """The years in which the event's first day falls within one of the intervals ``total``."""
+    out = set()
+    for y in years:
+        lo = w.first_day(y)
+        if lo is not None and any(a <= lo and (b is None or lo <= b) for a, b in total):
+            out.add(y)
+    return out
 
 
 def _session_year(kb: KnowledgeBase, w: When, named: list[tuple[str, int]], allowed: Knowledge) -> int | None:
@@ -773,7 +787,7 @@ def _page_anchors(doc: Document, page_docs: list[Document], kb: KnowledgeBase) -
     for other in page_docs:
         if other is doc or other.doc_id == doc.doc_id or other.kind != "teaser":
             continue
-        out.extend(_anchors(_cached_doc_dates(other, kb), kb, years=False))
+        out.extend(_anchors(_cached_doc_dates(other, kb), kb).dated)
     return out
 
 
@@ -784,7 +798,7 @@ def _sentence_year(dd: DocDates, section: str, s: int, e: int, w: When, kb: Know
               and _context(dd, section, x, kb)[1] != "future"}
     if len(strong) == 1:
         return strong.pop()
-    local = [a for a in _anchors(dd, kb, years=False) if a.section == section and s <= a.start < e]
+    local = [a for a in _anchors(dd, kb).dated if a.section == section and s <= a.start < e]
     return _year_from_anchors(w, local, ANCHOR_DAYS, Knowledge()) if local else None
 
 
@@ -809,20 +823,18 @@ def _date_one(dd: DocDates, event: Event, w: When, tenures: list[Interval] | Non
     if w.rel_year is not None:
         cands = sorted(_knowledge(tenures, w, to_today=False).years or [])
         return _value(w, cands[0] if len(cands) == 1 else None, "knowledge" if cands else "none", cands), False
-    doc_anchors = _anchors(dd, kb, years=True)
-    lower, upper = _anchor_bounds(doc_anchors)
-    allowed = _knowledge(tenures, w).narrowed(w, lower, upper)
     y = _sentence_year(dd, section, s, e, w, kb)
     if y is not None:
         return _value(w, y, "text", [y]), False
+    doc_anchors = _anchors(dd, kb)
+    allowed = _knowledge(tenures, w).narrowed(w, *doc_anchors.bounds)
     # a known session named with the event dates it before any nearby date of the document (often background)
     y = _session_year(kb, w, _named_sessions(kb, event, dd.text(section)[s:e]), allowed)
     if y is not None:
         return _value(w, y, "knowledge", [y]), True
     # a year from a dated point must agree with the tenures: background dates are often close in time too
-    points = [a for a in doc_anchors if not a.year_only]
     for source in ("document", "page"):
-        y = _year_from_anchors(w, points if source == "document" else page.get(), ANCHOR_DAYS, allowed)
+        y = _year_from_anchors(w, doc_anchors.points if source == "document" else page.get(), ANCHOR_DAYS, allowed)
         if y is not None and w.fits_weekday(y):
             return _value(w, y, source, [y]), False
     if pub is not None:
@@ -834,8 +846,8 @@ def _date_one(dd: DocDates, event: Event, w: When, tenures: list[Interval] | Non
             y = y if y is not None and min(allowed.years) - 1 <= y <= max(allowed.years) + 1 else None
         if y is not None and w.fits_weekday(y):
             return _value(w, y, "published", [y]), False
-    bare = {a.lo.year for a in doc_anchors if a.year_only and not a.bound_only}
-    if len(bare) == 1 and allowed.admits(only := bare.pop()) and w.fits_weekday(only):
+    bare = doc_anchors.bare
+    if len(bare) == 1 and allowed.admits(only := next(iter(bare))) and w.fits_weekday(only):
         return _value(w, only, "document", [only]), False
     allowed = _with_anniversaries(dd, kb, w, allowed)
     if allowed.years:
