@@ -304,8 +304,7 @@ def _strong_year(e: DateExpr) -> bool:
 class DocAnchors:
     """The anchors of a document, sorted out once for all its events."""
 
-    all: list[Anchor]  # every anchor (:func:`_find_anchors`)
-    dated: list[Anchor]  # without the strong bare years said neither before nor after the event
+    dated: list[Anchor]  # all but the strong bare years said neither before nor after the event
     points: list[Anchor]  # the dated points (no bare years)
     bounds: tuple[date | None, date | None]  # :func:`_anchor_bounds`
     bare: set[int]  # the bare years that are not bounds
@@ -316,7 +315,7 @@ def _anchors(dd: DocDates, kb: KnowledgeBase) -> DocAnchors:
     and strong bare years."""
     if dd.anchors is None:
         found = _find_anchors(dd, kb)
-        dd.anchors = DocAnchors(found, [a for a in found if not (a.year_only and a.direction is None)],
+        dd.anchors = DocAnchors([a for a in found if not (a.year_only and a.direction is None)],
                                 [a for a in found if not a.year_only], _anchor_bounds(found),
                                 {a.lo.year for a in found if a.year_only and not a.bound_only})
     return dd.anchors
