@@ -66,8 +66,8 @@ def class_led_trigger(kb) -> re.Pattern[str]:
     sp = r"[ \u3000]*"
     alt = "|".join(re.escape(w) for w in lex.of("relative")) or "(?!)"
     years = "|".join(re.escape(w) for w in lex.of("relative_year")) or "(?!)"
-    return re.compile(rf"[{timeexpr.NUMERALS}]{sp}[)）]?{sp}[月日号年]|[{timeexpr.DIGITS}][/.\-][{timeexpr.DIGITS}]"
-                      rf"|{alt}|{years}")
+    numerals, digits = timeexpr.NUMERALS, timeexpr.DIGITS
+    return re.compile(rf"[{numerals}]{sp}[)）]?{sp}[月日号年]|[{digits}][/.\-][{digits}]|{alt}|{years}")
 
 
 @settings(max_examples=300, deadline=None)

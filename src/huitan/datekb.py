@@ -53,7 +53,8 @@ class SessionIndex:
     template_series: tuple[str, ...]  # series of alternative i
     pieces: tuple[tuple[str, str], ...] = ()  # the literal text before and after the number, of alternative i
     alternatives: tuple[str, ...] = ()  # the regex of alternative i (group ``t<i>``), one per alias template
-    by_after: tuple[tuple[str, tuple[int, ...]], ...] = ()  # each piece after the number, with its alternatives
+    # each piece after the number, with the alternatives it ends
+    by_after: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
     @property
     def pattern(self) -> re.Pattern[str] | None:

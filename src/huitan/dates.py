@@ -235,7 +235,7 @@ class Cues:
     speech: re.Pattern[str]
     direction: re.Pattern[str]  # any future or past word
     backwards: re.Pattern[str]  # any future or past word written backwards (to find the last one in a text)
-    ordered: tuple[tuple[str, str, str], ...]  # (word, word backwards, kind): future words first, lexicon order
+    ordered: tuple[tuple[str, str, str], ...]  # (word, backwards, kind): future words first, lexicon order
     after_event: re.Pattern[str]
     since: re.Pattern[str]
 
@@ -247,8 +247,8 @@ def _alt(words: Sequence[str]) -> re.Pattern[str]:
 def _build_cues(kb: KnowledgeBase) -> Cues:
     lex = lexicon(kb)
     ordered = tuple((w, w[::-1], kind) for kind in ("future", "past") for w in lex.of(kind))
-    return Cues(_alt(lex.of("speech")), _alt([w for w, _, _ in ordered]), _alt([b for _, b, _ in ordered]), ordered,
-                _alt(lex.of("after_event")), _alt(lex.of("since")))
+    return Cues(_alt(lex.of("speech")), _alt([w for w, _, _ in ordered]), _alt([b for _, b, _ in ordered]),
+                ordered, _alt(lex.of("after_event")), _alt(lex.of("since")))
 
 
 def cues(kb: KnowledgeBase) -> Cues:
@@ -833,7 +833,8 @@ def _date_one(dd: DocDates, event: Event, w: When, tenures: list[Interval] | Non
         return _value(w, y, "knowledge", [y]), True
     # a year from a dated point must agree with the tenures: background dates are often close in time too
     for source in ("document", "page"):
-        y = _year_from_anchors(w, doc_anchors.points if source == "document" else page.get(), ANCHOR_DAYS, allowed)
+        anchors = doc_anchors.points if source == "document" else page.get()
+        y = _year_from_anchors(w, anchors, ANCHOR_DAYS, allowed)
         if y is not None and w.fits_weekday(y):
             return _value(w, y, source, [y]), False
     if pub is not None:

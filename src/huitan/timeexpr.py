@@ -98,9 +98,9 @@ class Lexicon:
     relative_pod: dict[str, str]
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
     trigger: re.Pattern[str]  # characters every date expression contains; patterns run only near them
-    # the pre-filter of the patterns: pattern i needs characters of some sets (every match holds one character
-    # of each); bit j of ``needs[i]`` stands for such a set, ``need_bits`` gives each character's sets. A window
-    # whose characters do not cover every bit of a pattern is not searched with it.
+    # the pre-filter of the patterns: pattern i needs characters of some sets (every match holds one
+    # character of each); bit j of ``needs[i]`` stands for such a set, ``need_bits`` gives each character's
+    # sets. A window whose characters do not cover every bit of a pattern is not searched with it.
     needs: tuple[int, ...] = ()
     need_bits: dict[str, int] = field(default_factory=dict)
     need_chars: re.Pattern[str] = re.compile("(?!)")  # any character of ``need_bits``
@@ -159,7 +159,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     nb = r"(?<![0-9０-９])"
 
     def marks(kind: str) -> str:
-        """A character of each word of ``kind``: its first that windows do not all hold (not a numeral or 年月日号)."""
+        """A character of each word of ``kind``: its first that windows do not all hold (no numeral, 年月日号)."""
         return "".join(next((c for c in w if c not in NUMERALS + "年月日号"), w[0]) for w in words.get(kind, ()))
 
     # of each pattern: its kind, its regex, and the characters it needs (every match holds one character of
@@ -170,24 +170,29 @@ def _build(kb: KnowledgeBase) -> Lexicon:
          ("(（", ")）")),
         ("period", rf"{nb}(?P<y>{y}){sp}年?{sep}(?P<y2>{y}){sp}年(?:{_alt(words.get('period_noun', ()))})?",
          ("年", SEPARATORS)),
-        ("period", rf"(?:{_alt(words.get('until', ()))}){sp}(?P<y>{y}){sp}年(?!{sp}{mo}{sp}月)", ("年", marks("until"))),
+        ("period", rf"(?:{_alt(words.get('until', ()))}){sp}(?P<y>{y}){sp}年(?!{sp}{mo}{sp}月)",
+         ("年", marks("until"))),
         ("period", rf"{nb}(?P<y>{y}){sp}年(?:底前|末前|内|(?:{_alt(words.get('since', ()))}))",
          ("年", "底末内" + marks("since"))),
         ("range", rf"{nb}(?:(?P<y>{y}){sp}年{sp})?(?P<m>{mo}){sp}月{sp}(?P<d>{dn}){sp}[日号]?{sep}"
                   rf"(?:(?:(?P<y2>{y}){sp}年{sp})?(?P<m2>{mo}){sp}月{sp})?(?P<d2>{dn}){sp}[日号]{pod}",
          ("月", "日号", SEPARATORS)),
-        ("dateline", rf"{nb}(?:(?P<m>{mo}){sp}月{sp})?(?P<d>{dn}){sp}日(?:{dateline})", ("日", marks("dateline"))),
+        ("dateline", rf"{nb}(?:(?P<m>{mo}){sp}月{sp})?(?P<d>{dn}){sp}日(?:{dateline})",
+         ("日", marks("dateline"))),
         ("day", rf"(?P<ry>{rel_year}){sp}(?P<m>{mo}){sp}月{sp}(?P<d>{dn}){sp}[日号]{pod}",
          ("月", "日号", marks("relative_year"))),
         ("day", rf"{nb}(?:(?P<y>{y}){sp}年{sp})?(?P<m>{mo}){sp}月{sp}(?P<d>{dn}){sp}[日号]{pod}", ("月", "日号")),
-        ("stamp", rf"{nb}(?P<y>{dig}{{4}})(?P<s>[/.\-])(?P<m>{dig}{{1,2}})(?P=s)(?P<d>{dig}{{1,2}})(?![0-9０-９])",
+        ("stamp", rf"{nb}(?P<y>{dig}{{4}})(?P<s>[/.\-])(?P<m>{dig}{{1,2}})(?P=s)(?P<d>{dig}{{1,2}})"
+                  r"(?![0-9０-９])",
          ("/.-",)),
-        ("stamp", rf"{nb}(?P<d>{dig}{{1,2}})(?P<s>[/.])(?P<m>{dig}{{1,2}})(?P=s)(?P<y>{dig}{{4}})(?![0-9０-９])",
+        ("stamp", rf"{nb}(?P<d>{dig}{{1,2}})(?P<s>[/.])(?P<m>{dig}{{1,2}})(?P=s)(?P<y>{dig}{{4}})"
+                  r"(?![0-9０-９])",
          ("/.",)),
         ("month", rf"(?P<ry>{rel_year}){sp}(?:(?P<m>{mo}){sp}月(?:份)?(?P<part>{part})?|年?(?P<yp>底|末|初))",
          (marks("relative_year"), "月底末初")),
         ("month", rf"{nb}(?P<y>{y}){sp}年{sp}(?P<m>{mo}){sp}月(?:份)?(?P<part>{part})?", ("年", "月")),
-        ("month", rf"{nb}(?P<m>{mo}){sp}月(?:份(?P<part>{part})?|(?P<part2>{part}))", ("月", "份" + marks("month_part"))),
+        ("month", rf"{nb}(?P<m>{mo}){sp}月(?:份(?P<part>{part})?|(?P<part2>{part}))",
+         ("月", "份" + marks("month_part"))),
         ("day_range", rf"(?<![0-9０-９月年第/.])(?P<d>{dig}{{1,2}}){sp}[日号]?{sep}(?P<d2>{dig}{{1,2}}){sp}日{pod}",
          ("日", SEPARATORS)),
         ("day_only", rf"(?<![0-9０-９月年第/.两一二三四五六七八九十])(?P<d>{dig}{{1,2}}|[二三]?十[一二三四五六七八九]?){sp}日(?![元本报])"
@@ -198,7 +203,8 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         ("day_only", rf"[(（]{sp}(?P<d>{dig}{{1,2}}){sp}[)）]{sp}日{pod}", ("(（", ")）", "日")),
         ("relative", rf"(?P<rel>{_alt(words.get('relative', ()))}){pod}", (marks("relative"),)),
         ("year", rf"{nb}(?P<y>{y}){sp}年(?!{sp}{mo}{sp}月)(?![代间度])", ("年",)),
-        ("year", rf"(?P<ry>{rel_year})(?!{sp}(?:{mo}{sp}月|年?[底末初]))", (marks("relative_year"),)),  # a bare 去年, 明年
+        # a bare 去年, 明年
+        ("year", rf"(?P<ry>{rel_year})(?!{sp}(?:{mo}{sp}月|年?[底末初]))", (marks("relative_year"),)),
     ]
     # every alternative starts with a literal character, so the scan skips in C to the next one that may start
     # a trigger (a leading character class would make it try every position)
@@ -208,12 +214,17 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         + [_alt(words.get("relative", ())), rel_year]))
     needs, need_bits = _need_masks([needs for _, _, needs in patterns])
     return Lexicon(words, values, relative_pod, tuple((k, re.compile(p)) for k, p, _ in patterns), trigger,
-                   needs, need_bits, re.compile(f"[{re.escape(''.join(need_bits))}]" if need_bits else "(?!)"),
+                   needs, need_bits, _any_of(need_bits),
                    re.compile(_alt(words.get("weekday", ()))))
 
 
+def _any_of(chars: dict[str, int]) -> re.Pattern[str]:
+    """A pattern matching any one of the keys of ``chars``."""
+    return re.compile(f"[{re.escape(''.join(chars))}]" if chars else "(?!)")
+
+
 def _need_masks(needs: list[tuple[str, ...]]) -> tuple[tuple[int, ...], dict[str, int]]:
-    """Of each pattern, the bit mask of the character sets it needs; of each character, the sets holding it."""
+    """Of each pattern, the bit mask of the character sets it needs; of each character, the sets it is in."""
     masks: list[int] = []
     bits: dict[str, int] = {}
     bit = 1
