@@ -53,6 +53,8 @@ class SessionIndex:
     template_series: tuple[str, ...]  # series of alternative i
     pieces: tuple[tuple[str, str], ...] = ()  # the literal text before and after the number, of alternative i
     alternatives: tuple[str, ...] = ()  # the regex of alternative i (group ``t<i>``), one per alias template
+    # each piece after the number, with the alternatives it ends
+    by_after: tuple[tuple[str, tuple[int, ...]], ...] = ()
 
     @property
     def pattern(self) -> re.Pattern[str] | None:
@@ -62,7 +64,8 @@ class SessionIndex:
     def pattern_for(self, window: str) -> re.Pattern[str] | None:
         """The alternatives whose literal pieces both occur in ``window``, as one pattern (None: none can
         match). Trying only these is what makes a scan cheap: the full pattern has hundreds of alternatives."""
-        cands = tuple(i for i, (before, after) in enumerate(self.pieces) if before in window and after in window)
+        cands = tuple(sorted(i for after, alts in self.by_after if after in window
+                             for i in alts if self.pieces[i][0] in window))
         return _subset_pattern(self.alternatives, cands) if cands else None
 
 
@@ -89,8 +92,12 @@ def _build_sessions(kb: KnowledgeBase) -> SessionIndex:
                 series_of[fold(a)] = e["series"]
     ordered = sorted(templates, key=len, reverse=True)
     alternatives = tuple(f"(?P<t{i}>{_template(t, i)})" for i, t in enumerate(ordered))
-    return SessionIndex(by_key, series_of, tuple(templates[t] for t in ordered), tuple(_pieces(t) for t in ordered),
-                        alternatives)
+    pieces = tuple(_pieces(t) for t in ordered)
+    by_after: dict[str, list[int]] = {}
+    for i, (_, after) in enumerate(pieces):
+        by_after.setdefault(after, []).append(i)
+    return SessionIndex(by_key, series_of, tuple(templates[t] for t in ordered), pieces, alternatives,
+                        tuple((after, tuple(alts)) for after, alts in by_after.items()))
 
 
 def _pieces(alias: str) -> tuple[str, str]:
@@ -127,7 +134,7 @@ def session_mentions(kb: KnowledgeBase, text: str) -> list[tuple[str, int]]:
     """Series and session numbers named in ``text`` (``大湄公河次区域合作第六次领导人会议`` → GMS, 6)."""
     idx = sessions(kb)
     found: list[tuple[str, int]] = []
-    if not idx.alternatives:
+    if not idx.alternatives or not any(c in text for c in ORDINAL_MARKS):
         return found
     for hit in ORDINAL.finditer(text):  # every template numbers its session: scan only around 第N次/首届/N大
         lo, hi = max(0, hit.start() - SESSION_REACH), min(len(text), hit.end() + SESSION_REACH)
@@ -136,6 +143,7 @@ def session_mentions(kb: KnowledgeBase, text: str) -> list[tuple[str, int]]:
 
 
 ORDINAL = re.compile(rf"(?:第{NUMERAL}|首)[次届]|{NUMERAL}大")
+ORDINAL_MARKS = "第首大"  # every ordinal holds one of these
 SESSION_REACH = 30  # characters around an ordinal that a series name can span
 
 
@@ -194,9 +202,9 @@ def anniversary_years(kb: KnowledgeBase, text: str) -> list[tuple[int, bool]]:
     """Years of the anniversaries ``text`` names (``中越建交75周年`` → 2025), each with whether the text
     says it is the current occasion (``值此…之际``, ``今年是…``, or a tag opening the text: ``越柬建交50周年:…``)."""
     pat, years = kb.derived("dates.anniversaries", _build_anniversaries)
-    if pat is None:
+    if pat is None or "周" not in text:  # every mention ends in 周年
         return []
-    flat = re.sub(r"[ \u3000]", "", text)
+    flat = text.replace(" ", "").replace("\u3000", "")
     cues = lexicon(kb).of("occasion")
     out = []
     for m in pat.finditer(flat):

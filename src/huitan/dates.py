@@ -26,11 +26,14 @@ from __future__ import annotations
 
 import calendar
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import Literal
 
+from . import officeholders
 from .datekb import (  # noqa: F401  (re-exported: the knowledge tables dates are read against)
     ANNIVERSARY_SCHEMA,
     SESSION_SCHEMA,
@@ -48,11 +51,6 @@ from .model import DateValue, DocActors, Document, Event, Evidence, Person
 from .textutil import sentences
 from .timeexpr import DateExpr, lexicon, parse_dates
 from .timeline import timeline  # noqa: F401  (re-exported for the CLI)
-
-try:  # officeholder tenures (another stage's module); dating works without it
-    from . import officeholders
-except ImportError:  # pragma: no cover - depends on the checkout
-    officeholders = None  # type: ignore[assignment]
 
 ANCHOR_DAYS = 60  # how close in time an anchor date must be to lend its year
 PUBLISHED_DAYS = 120  # an event is reported within this many days of publication
@@ -76,6 +74,9 @@ def _month_span(y: int, m: int, part: str | None = None) -> tuple[date, date]:
     last = calendar.monthrange(y, m)[1]
     lo, hi = {"early": (1, 10), "mid": (11, 20), "late": (21, last)}.get(part or "", (1, last))
     return date(y, m, lo), date(y, m, hi)
+
+
+MONTH_PART_START = {"early": 1, "mid": 11, "late": 21}  # first day of a month part (:func:`_month_span`)
 
 
 def _iso_bound(s: str, upper: bool) -> date:
@@ -104,7 +105,7 @@ def _gap(lo: date, hi: date, alo: date, ahi: date, direction: str | None) -> int
 # ---------------------------------------------------------------- resolved dates
 
 
-@dataclass
+@dataclass(slots=True)
 class When:
     """A date expression resolved to month/day (and year when written)."""
 
@@ -129,6 +130,14 @@ class When:
         d = _day(y, self.month, self.day)
         return d is not None and d.weekday() == self.weekday
 
+    def first_day(self, y: int) -> date | None:
+        """The first day of :meth:`span` (without working out the last)."""
+        if self.month is None:
+            return None
+        if self.day is None:
+            return date(y, self.month, MONTH_PART_START.get(self.month_part or "", 1))
+        return _day(y, self.month, self.day)
+
     def span(self, y: int) -> tuple[date, date] | None:
         """The event's days if it happened in year ``y``."""
         if self.month is None:
@@ -144,7 +153,7 @@ class When:
         return lo, hi
 
 
-@dataclass
+@dataclass(slots=True)
 class Anchor:
     """A dated point elsewhere that can lend its year: [lo, hi] plus a direction."""
 
@@ -162,24 +171,38 @@ class DocDates:
     """Date expressions of one document, by section, with sentence spans."""
 
     doc: Document
+    texts: dict[str, str] = field(default_factory=dict)
     exprs: dict[str, list[DateExpr]] = field(default_factory=dict)
+    starts: dict[str, list[int]] = field(default_factory=dict)  # of each section, where its expressions start
     spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
-    anchors: dict[bool, list[Anchor]] = field(default_factory=dict)  # memo of :func:`_anchors`
+    anchors: DocAnchors | None = None  # memo of :func:`_anchors`
     contexts: dict[tuple[str, int], tuple[bool, str | None]] = field(default_factory=dict)  # memo of :func:`_context`
     anniversaries: list[tuple[int, bool]] | None = None  # memo of the anniversaries the document names
 
+    def text(self, section: str) -> str:
+        return self.texts[section] if section in self.texts else self.doc.section_text(section)
+
+    def within(self, section: str, s: int, e: int) -> list[DateExpr]:
+        """The expressions of ``section`` that start in [s, e), in order."""
+        starts = self.starts.get(section)
+        if not starts:
+            return []
+        return self.exprs[section][bisect_left(starts, s):bisect_left(starts, e)]
+
     def sentence_of(self, section: str, pos: int) -> tuple[int, int]:
-        for s, e in self.spans.get(section, []):
-            if s <= pos < e:
-                return s, e
+        spans = self.spans.get(section, [])
+        i = bisect_right(spans, pos, key=itemgetter(0)) - 1
+        if i >= 0 and spans[i][0] <= pos < spans[i][1]:
+            return spans[i]
         return pos, pos
 
 
 def _doc_dates(doc: Document, kb: KnowledgeBase) -> DocDates:
     dd = DocDates(doc)
     for section in ("title", doc.body_section, "caption"):
-        text = doc.section_text(section)
-        dd.exprs[section] = parse_dates(text, kb) if text else []
+        text = dd.texts[section] = doc.section_text(section)
+        dd.exprs[section] = exprs = parse_dates(text, kb) if text else []
+        dd.starts[section] = [x.start for x in exprs]
         dd.spans[section] = sentences(text) if text else []
     return dd
 
@@ -203,31 +226,68 @@ def _context(dd: DocDates, section: str, e: DateExpr, kb: KnowledgeBase) -> tupl
     return dd.contexts[key]
 
 
-def _find_context(dd: DocDates, section: str, e: DateExpr, kb: KnowledgeBase) -> tuple[bool, str | None]:
+@dataclass(frozen=True)
+class Cues:
+    """The cue words read around a date, as patterns: reported speech, the words that put the event after
+    (``future``) or before (``past``) its date, the words naming a time after another event, and those
+    making a date the start of a span up to now."""
+
+    speech: re.Pattern[str]
+    direction: re.Pattern[str]  # any future or past word
+    backwards: re.Pattern[str]  # any future or past word written backwards (to find the last one in a text)
+    ordered: tuple[tuple[str, str, str], ...]  # (word, backwards, kind): future words first, lexicon order
+    after_event: re.Pattern[str]
+    since: re.Pattern[str]
+
+
+def _alt(words: Sequence[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(w) for w in words) or "(?!)")
+
+
+def _build_cues(kb: KnowledgeBase) -> Cues:
     lex = lexicon(kb)
-    text = dd.doc.section_text(section)
+    ordered = tuple((w, w[::-1], kind) for kind in ("future", "past") for w in lex.of(kind))
+    return Cues(_alt(lex.of("speech")), _alt([w for w, _, _ in ordered]), _alt([b for _, b, _ in ordered]),
+                ordered, _alt(lex.of("after_event")), _alt(lex.of("since")))
+
+
+def cues(kb: KnowledgeBase) -> Cues:
+    """The cue-word patterns of ``kb`` (built once)."""
+    return kb.derived("dates.cues", _build_cues)
+
+
+def _find_context(dd: DocDates, section: str, e: DateExpr, kb: KnowledgeBase) -> tuple[bool, str | None]:
+    text = dd.text(section)
     s, end = dd.sentence_of(section, e.start)
-    speech = any(w in text[s:e.start] for w in lex.of("speech"))
+    c = cues(kb)
+    speech = c.speech.search(text, s, e.start) is not None
     before, after = _clause(text, s, end, e)
-    direction = None
-    best = len(text) + 1
-    for kind in ("future", "past"):
-        for w in lex.of(kind):
-            i = after.find(w)
-            if 0 <= i < best:
-                best, direction = i, kind
-            j = before.rfind(w)
-            if j >= 0 and len(before) - j - len(w) < best:
-                best, direction = len(before) - j - len(w), kind
-    return speech, direction
+    return speech, _direction(c, before, after)
 
 
-CLAUSE_BREAK = re.compile(r"[,，;；:：]")
+def _direction(c: Cues, before: str, after: str) -> str | None:
+    """The kind of the future or past word nearest the date: the first in the words after it, or the last in
+    those before it, by the characters between; at equal distance the first in lexicon order, future first."""
+    ahead = c.direction.search(after)
+    back = before[::-1]
+    behind = c.backwards.search(back)
+    if ahead is None and behind is None:
+        return None
+    best = min(m.start() for m in (ahead, behind) if m is not None)
+    for word, drow, kind in c.ordered:
+        if ((ahead is not None and ahead.start() == best and after.startswith(word, best))
+                or (behind is not None and behind.start() == best and back.startswith(drow, best))):
+            return kind
+    return None  # pragma: no cover - the nearest match is one of the words
+
+
+CLAUSE_MARKS = ",，;；:："
+CLAUSE_BREAK = re.compile(f"[{CLAUSE_MARKS}]")
 
 
 def _clause(text: str, s: int, end: int, e: DateExpr) -> tuple[str, str]:
     """The words before and after ``e`` within its clause; a clause-initial date (``2025年4月初,``) reads into the next."""
-    seg_start = max((m.end() for m in CLAUSE_BREAK.finditer(text, s, e.start)), default=s)
+    seg_start = max(s, *(text.rfind(c, s, e.start) + 1 for c in CLAUSE_MARKS))  # after the last break
     m = CLAUSE_BREAK.search(text, e.end, end)
     seg_end = m.start() if m else end
     if m and not text[e.end:seg_end].strip() and seg_start >= e.start - 2:
@@ -240,18 +300,31 @@ def _strong_year(e: DateExpr) -> bool:
     return e.kind == "year" and e.year_role in ("ordinal", "attached")
 
 
-def _anchors(dd: DocDates, kb: KnowledgeBase, *, years: bool) -> list[Anchor]:
-    """Dated anchors of a document: written full dates, anniversary days, and dates whose sentence names the year."""
-    if years not in dd.anchors:
-        dd.anchors[years] = _find_anchors(dd, kb, years)
-    return dd.anchors[years]
+@dataclass(slots=True)
+class DocAnchors:
+    """The anchors of a document, sorted out once for all its events."""
+
+    dated: list[Anchor]  # all but the strong bare years said neither before nor after the event
+    points: list[Anchor]  # the dated points (no bare years)
+    bounds: tuple[date | None, date | None]  # :func:`_anchor_bounds`
+    bare: set[int]  # the bare years that are not bounds
 
 
-def _find_anchors(dd: DocDates, kb: KnowledgeBase, years: bool) -> list[Anchor]:
+def _anchors(dd: DocDates, kb: KnowledgeBase) -> DocAnchors:
+    """Dated anchors of a document: written full dates, anniversary days, dates whose sentence names the year,
+    and strong bare years."""
+    if dd.anchors is None:
+        found = _find_anchors(dd, kb)
+        dd.anchors = DocAnchors([a for a in found if not (a.year_only and a.direction is None)],
+                                [a for a in found if not a.year_only], _anchor_bounds(found),
+                                {a.lo.year for a in found if a.year_only and not a.bound_only})
+    return dd.anchors
+
+
+def _find_anchors(dd: DocDates, kb: KnowledgeBase) -> list[Anchor]:
     out: list[Anchor] = []
     for section, exprs in dd.exprs.items():
         for e in exprs:
-            _, direction = _context(dd, section, e, kb)
             if e.kind == "stamp" and e.year and e.month and e.day and e.end_month and e.end_day:
                 lo, hi = _day(e.year, e.month, e.day), _day(e.year, e.end_month, e.end_day)
                 if lo and hi:
@@ -264,15 +337,15 @@ def _find_anchors(dd: DocDates, kb: KnowledgeBase, years: bool) -> list[Anchor]:
                 continue
             y = e.year
             if e.is_event_date and y is None and e.month is not None:
-                s, end = dd.sentence_of(section, e.start)
-                strong = [x for x in exprs if s <= x.start < end and _strong_year(x)]
+                strong = [x for x in dd.within(section, *dd.sentence_of(section, e.start)) if _strong_year(x)]
                 y = strong[0].year if len({x.year for x in strong}) == 1 else None
             if y is not None and e.is_event_date and e.month is not None:
                 w = When(e.month, e.day, e.end_month, e.end_day, y, e.end_year, e.month_part)
                 span = w.span(y)
                 if span:
-                    out.append(Anchor(span[0], span[1], direction, e.start, section))
-            elif _strong_year(e) and e.year is not None and (years or direction):
+                    out.append(Anchor(span[0], span[1], _context(dd, section, e, kb)[1], e.start, section))
+            elif _strong_year(e) and e.year is not None:
+                direction = _context(dd, section, e, kb)[1]
                 out.append(Anchor(date(e.year, 1, 1), date(e.year, 12, 31), direction, e.start, section,
                                   bound_only=direction is not None, year_only=True))
     return out
@@ -313,7 +386,7 @@ def _year_from_anchors(w: When, anchors: list[Anchor], limit: int, allowed: Know
 # ---------------------------------------------------------------- knowledge
 
 
-@dataclass
+@dataclass(slots=True)
 class Knowledge:
     """What tenures allow: a finite set of years, or only a lower/upper bound, or nothing."""
 
@@ -365,35 +438,34 @@ FORMER = ("前", "原", "已故", "退休")
 
 def _person_intervals(kb: KnowledgeBase, p: Person) -> list[Interval] | None:
     """When this person held every written position (None when nothing is known)."""
-    if officeholders is None or not p.positions:
+    if not p.positions:
         return None
-    lookup = getattr(officeholders, "lookup", None)
-    roles_of = getattr(officeholders, "roles_of", None)
-    if lookup is None or roles_of is None:
-        return None
-    entries = lookup(kb, p.name, p.country)
-    if p.kb_id:  # linked by actors (perhaps through an alias or the romanised name)
-        linked = officeholders.by_id(kb, p.kb_id)
-        entries = [linked] if linked else entries
+    linked = officeholders.by_id(kb, p.kb_id) if p.kb_id else None  # linked by actors (perhaps by an alias)
+    entries = [linked] if linked else officeholders.lookup(kb, p.name, p.country)
     if not entries:
         return None
+    terms: dict[str, list[tuple[str, Interval]]] = kb.derived("dates.terms", _terms)
+    held = [t for ent in entries for t in terms[ent["id"]]]
     result: list[Interval] | None = None
     for pos in p.positions:
         if pos.startswith(FORMER):
             continue
-        roles = roles_of(kb, pos)
-        spans: list[Interval] = []
-        for ent in entries:
-            for held in ent.get("positions") or []:
-                if held.get("role") in roles and held.get("start"):
-                    end = held.get("end")
-                    spans.append((_iso_bound(held["start"], False), _iso_bound(end, True) if end else None))
+        roles = officeholders.roles_of(kb, pos)
+        spans = [iv for role, iv in held if role in roles]
         if not spans:
             continue
         merged = spans if result is None else _intersect(result, spans)
         if merged:
             result = merged
     return result
+
+
+def _terms(kb: KnowledgeBase) -> dict[str, list[tuple[str, Interval]]]:
+    """Of every officeholder (by id), the roles held with a known start and their days (an open end: None)."""
+    return {ent["id"]: [(held["role"], (_iso_bound(held["start"], False),
+                                        _iso_bound(held["end"], True) if held.get("end") else None))
+                        for held in ent["positions"] if held.get("start")]
+            for ent in officeholders.persons(kb)}
 
 
 def _tenures(kb: KnowledgeBase, persons: list[Person]) -> list[Interval] | None:
@@ -420,25 +492,27 @@ def _knowledge(total: list[Interval] | None, w: When, *, to_today: bool = True) 
         # is a candidate list, a long one only a lower bound
         horizon = _today() + timedelta(days=OPEN_TENURE_AHEAD)
         closed = [(lo, hi or horizon) for lo, hi in total]
-        years = {y for y in range(lower, horizon.year + 1) if _inside(w, y, closed)}
+        years = _inside(w, range(lower, horizon.year + 1), closed)
         if to_today and 0 < len(years) <= OPEN_TENURE_YEARS:
             return Knowledge(years=years)
-        ok = [y for y in range(lower, lower + 3) if _inside(w, y, total)]
+        ok = sorted(_inside(w, range(lower, lower + 3), total))
         return Knowledge(lower=ok[0] if ok else lower)
     upper = max(h.year for h in his if h is not None)
-    return Knowledge(years={y for y in range(lower, upper + 1) if _inside(w, y, total)})
+    return Knowledge(years=_inside(w, range(lower, upper + 1), total))
 
 
 def _today() -> date:
     return date.today()
 
 
-def _inside(w: When, y: int, total: Sequence[Interval]) -> bool:
-    span = w.span(y)
-    if span is None:
-        return False
-    lo = span[0]
-    return any(a <= lo and (b is None or lo <= b) for a, b in total)
+def _inside(w: When, years: range, total: Sequence[Interval]) -> set[int]:
+    """The years in which the event's first day falls within one of the intervals ``total``."""
+    out = set()
+    for y in years:
+        lo = w.first_day(y)
+        if lo is not None and any(a <= lo and (b is None or lo <= b) for a, b in total):
+            out.add(y)
+    return out
 
 
 def _session_year(kb: KnowledgeBase, w: When, named: list[tuple[str, int]], allowed: Knowledge) -> int | None:
@@ -509,7 +583,7 @@ def _narrative(dd: DocDates, section: str, e: DateExpr, kb: KnowledgeBase) -> bo
 def _preceding(dd: DocDates, section: str, pos: int, kb: KnowledgeBase, depth: int = 0,
                need_month: bool = False) -> When | None:
     """The nearest narrative date before ``pos`` in the section, else the lead's first date."""
-    for e in reversed([x for x in dd.exprs.get(section, []) if x.start < pos]):
+    for e in reversed(dd.within(section, 0, pos)):
         w = _resolve(dd, section, e, kb, depth) if _narrative(dd, section, e, kb) else None
         if w is not None and (not need_month or w.month is not None):
             w.in_sentence = False
@@ -561,9 +635,9 @@ def _trigger_pos(event: Event) -> int | None:
 
 def _since(dd: DocDates, section: str, x: DateExpr, kb: KnowledgeBase) -> bool:
     """Whether ``x`` starts a span up to now (``从今年3月开港以来``): not the date of the clause's event."""
-    after = dd.doc.section_text(section)[x.end:x.end + SINCE_REACH]
-    after = CLAUSE_BREAK.split(after, maxsplit=1)[0]
-    return any(w in after for w in lexicon(kb).of("since"))
+    text = dd.text(section)
+    clause = CLAUSE_BREAK.search(text, x.end, x.end + SINCE_REACH)
+    return cues(kb).since.search(text, x.end, clause.start() if clause else x.end + SINCE_REACH) is not None
 
 
 SINCE_REACH = 10  # characters after a date in which 以来/至今 turns it into a span up to now
@@ -576,8 +650,7 @@ def _span(dd: DocDates, src: Evidence) -> tuple[str, int, int]:
 def _own_date(dd: DocDates, event: Event, src: Evidence, trig: int | None, kb: KnowledgeBase) -> When | None:
     """The date an event-date expression of the source's own sentence gives (the last before the trigger)."""
     section, s, e = _span(dd, src)
-    cands = [x for x in dd.exprs.get(section, []) if s <= x.start < e and x.is_event_date
-             and not _since(dd, section, x, kb)]
+    cands = [x for x in dd.within(section, s, e) if x.is_event_date and not _since(dd, section, x, kb)]
     if not cands:
         return None
     if trig is not None:
@@ -588,7 +661,7 @@ def _own_date(dd: DocDates, event: Event, src: Evidence, trig: int | None, kb: K
         chosen = (ranges or cands)[0] if event.type == "VISIT" else (days or cands)[0]
     w = _resolve(dd, section, chosen, kb)
     if w is None and chosen.kind in ("day_only", "day_range"):
-        w = _session_month(kb, event, dd.doc.section_text(section)[s:e], chosen)
+        w = _session_month(kb, event, dd.text(section)[s:e], chosen)
     return w
 
 
@@ -602,24 +675,24 @@ def _governing(dd: DocDates, event: Event, prior: list[tuple[int, str, When]], k
     trig = _trigger_pos(event)
     w = _own_date(dd, event, src, trig, kb)
     # an event merged from several sentences of the document, the first dateless: another may give its date
-    dateless = not any(s <= x.start < e and (x.is_event_date or x.kind == "year") for x in dd.exprs.get(section, []))
+    here = dd.within(section, s, e)
+    dateless = not any(x.is_event_date or x.kind == "year" for x in here)
     for other in event.sources[1:] if w is None and dateless else []:
         if other.doc_id == src.doc_id and other.section in dd.exprs:
             w = w or _own_date(dd, event, other, None, kb)
     if w is not None:
         return w
-    own = [x for x in dd.exprs.get(section, []) if s <= x.start < e and x.kind == "year"
-           and x.year_role == "background"]
+    own = [x for x in here if x.kind == "year" and x.year_role == "background"]
     if len({x.year for x in own}) == 1:  # a fact dated only by its year, set off by a comma (2019年,两国签署…)
         return When(None, year=own[0].year, text=own[0].text)
-    rel = [x for x in dd.exprs.get(section, []) if s <= x.start < e and x.kind == "year" and x.rel_year is not None]
+    rel = [x for x in here if x.kind == "year" and x.rel_year is not None]
     if trig is not None:
         rel = [x for x in rel if x.start < trig][-1:]
     if len({x.rel_year for x in rel}) == 1 and rel[0].rel_year:  # 去年…访问, 明年…举行: not the narrative's year
         return When(None, rel_year=rel[0].rel_year, text=rel[0].text)
-    sentence = dd.doc.section_text(section)[s:e]
+    sentence = dd.text(section)[s:e]
     lex = lexicon(kb)
-    for word in lex.of("after_event"):
+    for word in lex.of("after_event") if cues(kb).after_event.search(sentence) else ():
         typ = lex.values[("after_event", word)]
         if word in sentence and typ != event.type:
             earlier = [w for pos, t, w in prior if t == typ and pos <= s]
@@ -666,7 +739,7 @@ def _session_month(kb: KnowledgeBase, event: Event, sentence: str, x: DateExpr) 
 
 
 def _copy(w: When) -> When:
-    return When(**{**w.__dict__, "in_sentence": False})
+    return replace(w, in_sentence=False)
 
 
 # ---------------------------------------------------------------- years
@@ -691,6 +764,21 @@ def _value(w: When, year: int | None, source: str, cands: list[int]) -> DateValu
                      year_candidates=sorted(cands))
 
 
+@dataclass
+class PageAnchors:
+    """The anchors of a teaser's sibling teasers, found when first asked for (most years come before them)."""
+
+    doc: Document
+    page_docs: list[Document]
+    kb: KnowledgeBase
+    found: list[Anchor] | None = None
+
+    def get(self) -> list[Anchor]:
+        if self.found is None:
+            self.found = _page_anchors(self.doc, self.page_docs, self.kb)
+        return self.found
+
+
 def _page_anchors(doc: Document, page_docs: list[Document], kb: KnowledgeBase) -> list[Anchor]:
     if doc.kind != "teaser":
         return []
@@ -698,23 +786,23 @@ def _page_anchors(doc: Document, page_docs: list[Document], kb: KnowledgeBase) -
     for other in page_docs:
         if other is doc or other.doc_id == doc.doc_id or other.kind != "teaser":
             continue
-        out.extend(_anchors(_cached_doc_dates(other, kb), kb, years=False))
+        out.extend(_anchors(_cached_doc_dates(other, kb), kb).dated)
     return out
 
 
 def _sentence_year(dd: DocDates, section: str, s: int, e: int, w: When, kb: KnowledgeBase) -> int | None:
     """A year the event's own sentence gives: a strong bare year, or another dated expression close in time."""
-    exprs = [x for x in dd.exprs.get(section, []) if s <= x.start < e]
+    exprs = dd.within(section, s, e)
     strong = {x.year for x in exprs if _strong_year(x) and x.year is not None
               and _context(dd, section, x, kb)[1] != "future"}
     if len(strong) == 1:
         return strong.pop()
-    local = [a for a in _anchors(dd, kb, years=False) if a.section == section and s <= a.start < e]
+    local = [a for a in _anchors(dd, kb).dated if a.section == section and s <= a.start < e]
     return _year_from_anchors(w, local, ANCHOR_DAYS, Knowledge()) if local else None
 
 
-def _date_one(dd: DocDates, event: Event, w: When, tenures: list[Interval] | None, page: list[Anchor],
-              kb: KnowledgeBase) -> tuple[DateValue, bool]:
+def _date_one(dd: DocDates, event: Event, w: When, tenures: list[Interval] | None,
+              page: PageAnchors, kb: KnowledgeBase) -> tuple[DateValue, bool]:
     """Resolve the year of one event's date, trying the sources in order (module docstring).
 
     The flag says whether the year came from a known session (such a year may date the document's other events).
@@ -734,19 +822,18 @@ def _date_one(dd: DocDates, event: Event, w: When, tenures: list[Interval] | Non
     if w.rel_year is not None:
         cands = sorted(_knowledge(tenures, w, to_today=False).years or [])
         return _value(w, cands[0] if len(cands) == 1 else None, "knowledge" if cands else "none", cands), False
-    doc_anchors = _anchors(dd, kb, years=True)
-    lower, upper = _anchor_bounds(doc_anchors)
-    allowed = _knowledge(tenures, w).narrowed(w, lower, upper)
     y = _sentence_year(dd, section, s, e, w, kb)
     if y is not None:
         return _value(w, y, "text", [y]), False
+    doc_anchors = _anchors(dd, kb)
+    allowed = _knowledge(tenures, w).narrowed(w, *doc_anchors.bounds)
     # a known session named with the event dates it before any nearby date of the document (often background)
-    y = _session_year(kb, w, _named_sessions(kb, event, dd.doc.section_text(section)[s:e]), allowed)
+    y = _session_year(kb, w, _named_sessions(kb, event, dd.text(section)[s:e]), allowed)
     if y is not None:
         return _value(w, y, "knowledge", [y]), True
     # a year from a dated point must agree with the tenures: background dates are often close in time too
-    points = [a for a in doc_anchors if not a.year_only]
-    for source, anchors in (("document", points), ("page", page)):
+    for source in ("document", "page"):
+        anchors = doc_anchors.points if source == "document" else page.get()
         y = _year_from_anchors(w, anchors, ANCHOR_DAYS, allowed)
         if y is not None and w.fits_weekday(y):
             return _value(w, y, source, [y]), False
@@ -759,8 +846,8 @@ def _date_one(dd: DocDates, event: Event, w: When, tenures: list[Interval] | Non
             y = y if y is not None and min(allowed.years) - 1 <= y <= max(allowed.years) + 1 else None
         if y is not None and w.fits_weekday(y):
             return _value(w, y, "published", [y]), False
-    bare = {a.lo.year for a in doc_anchors if a.year_only and not a.bound_only}
-    if len(bare) == 1 and allowed.admits(only := bare.pop()) and w.fits_weekday(only):
+    bare = doc_anchors.bare
+    if len(bare) == 1 and allowed.admits(only := next(iter(bare))) and w.fits_weekday(only):
         return _value(w, only, "document", [only]), False
     allowed = _with_anniversaries(dd, kb, w, allowed)
     if allowed.years:
@@ -773,7 +860,7 @@ def _with_anniversaries(dd: DocDates, kb: KnowledgeBase, w: When, allowed: Knowl
     """Knowledge narrowed by the anniversaries the document names: the present occasion's year exactly,
     any other within a year of it (celebrations run around the anniversary)."""
     if dd.anniversaries is None:
-        dd.anniversaries = [x for section in dd.exprs for x in anniversary_years(kb, dd.doc.section_text(section))]
+        dd.anniversaries = [x for section in dd.exprs for x in anniversary_years(kb, dd.text(section))]
     found = dd.anniversaries
     now = {y for y, occasion in found if occasion}
     if len(now) == 1:
@@ -795,7 +882,7 @@ def date_events(doc: Document, actors: DocActors, events: list[Event], page_docs
         return
     dd = _cached_doc_dates(doc, kb)
     tenures = _tenures(kb, [p for p in actors.persons if p.positions])
-    page = _page_anchors(doc, page_docs, kb)
+    page = PageAnchors(doc, page_docs, kb)
     prior: list[tuple[int, str, When]] = []
     dated: list[tuple[Event, When, bool]] = []
     for ev in events:

@@ -18,15 +18,10 @@ def sentences(text: str) -> list[tuple[int, int]]:
 def _sentences(text: str) -> tuple[tuple[int, int], ...]:
     spans = []
     for m in SENTENCE_END.finditer(text):
-        s, e = m.span()
         seg = m.group()
-        # trim surrounding whitespace/newline
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s and seg.strip():
-            spans.append((s, e))
+        if seg.strip():  # trimmed of surrounding whitespace/newline
+            s = m.start()
+            spans.append((s + len(seg) - len(seg.lstrip()), s + len(seg.rstrip())))
     return tuple(spans)
 
 

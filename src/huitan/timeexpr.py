@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -62,7 +62,7 @@ EVENT_KINDS = frozenset({"day", "range", "month", "day_only", "day_range", "rela
 WEEKDAY_WINDOW = 6  # characters after a date in which a weekday (``（星期四）``) may follow
 
 
-@dataclass
+@dataclass(slots=True)
 class DateExpr:
     """One date expression found in a text (offsets into that text)."""
 
@@ -98,9 +98,13 @@ class Lexicon:
     relative_pod: dict[str, str]
     patterns: tuple[tuple[str, re.Pattern[str]], ...]
     trigger: re.Pattern[str]  # characters every date expression contains; patterns run only near them
-    # of pattern i: characters one of which every match contains (empty: none known); a window without
-    # any of them is not searched
-    needs: tuple[frozenset[str], ...] = ()
+    # the pre-filter of the patterns: pattern i needs characters of some sets (every match holds one
+    # character of each); bit j of ``needs[i]`` stands for such a set, ``need_bits`` gives each character's
+    # sets. A window whose characters do not cover every bit of a pattern is not searched with it.
+    needs: tuple[int, ...] = ()
+    need_bits: dict[str, int] = field(default_factory=dict)
+    need_chars: re.Pattern[str] = re.compile("(?!)")  # any character of ``need_bits``
+    weekday: re.Pattern[str] = re.compile("(?!)")  # any weekday word
 
     def of(self, kind: str) -> tuple[str, ...]:
         return self.words.get(kind, ())
@@ -111,6 +115,8 @@ CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 
 
 def cn_int(s: str) -> int:
     """An integer written in Arabic (half or full width) or Chinese digits (``二〇二五``, ``二十一``)."""
+    if s.isascii() and s.isdigit():
+        return int(s)
     s = unicodedata.normalize("NFKC", s).strip()
     if s.isdigit():
         return int(s)
@@ -140,7 +146,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     words = {k: tuple(sorted(v, key=len, reverse=True)) for k, v in groups.items()}
 
     sp = r"[ \u3000]*"
-    dig = r"[0-9０-９]"
+    dig = rf"[{DIGITS}]"
     y = rf"(?:{dig}{{4}}|[0-9０-９〇○零一二三四五六七八九]{{4}})"
     mo = rf"(?:{dig}{{1,2}}|十[一二]?|[一二三四五六七八九])"
     dn = rf"(?:{dig}{{1,2}}|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
@@ -151,37 +157,91 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     dateline = _alt(words.get("dateline", ()))
     full = rf"{y}{sp}年{sp}{mo}{sp}月{sp}{dn}{sp}[日号]|{dig}{{4}}/{dig}{{1,2}}/{dig}{{1,2}}"
     nb = r"(?<![0-9０-９])"
+
+    def marks(kind: str) -> str:
+        """A character of each word of ``kind``: its first that windows do not all hold (no numeral, 年月日号)."""
+        return "".join(next((c for c in w if c not in NUMERALS + "年月日号"), w[0]) for w in words.get(kind, ()))
+
+    # of each pattern: its kind, its regex, and the characters it needs (every match holds one character of
+    # each string: a window without them is not searched)
     patterns = [
-        ("anniversary", rf"[(（]{sp}(?P<a1>{full}){sep}(?P<a2>{full}){sp}[)）]", "(（"),
-        ("anniversary", rf"(?<=周年){sp}[(（]{sp}(?P<a1>{y}){sp}年?(?:{sep}(?P<a2>{y}){sp}年?)?{sp}[)）]", "(（"),
-        ("period", rf"{nb}(?P<y>{y}){sp}年?{sep}(?P<y2>{y}){sp}年(?:{_alt(words.get('period_noun', ()))})?", "年"),
-        ("period", rf"(?:{_alt(words.get('until', ()))}){sp}(?P<y>{y}){sp}年(?!{sp}{mo}{sp}月)", "年"),
-        ("period", rf"{nb}(?P<y>{y}){sp}年(?:底前|末前|内|(?:{_alt(words.get('since', ()))}))", "年"),
+        ("anniversary", rf"[(（]{sp}(?P<a1>{full}){sep}(?P<a2>{full}){sp}[)）]", ("(（", ")）", SEPARATORS)),
+        ("anniversary", rf"(?<=周年){sp}[(（]{sp}(?P<a1>{y}){sp}年?(?:{sep}(?P<a2>{y}){sp}年?)?{sp}[)）]",
+         ("(（", ")）")),
+        ("period", rf"{nb}(?P<y>{y}){sp}年?{sep}(?P<y2>{y}){sp}年(?:{_alt(words.get('period_noun', ()))})?",
+         ("年", SEPARATORS)),
+        ("period", rf"(?:{_alt(words.get('until', ()))}){sp}(?P<y>{y}){sp}年(?!{sp}{mo}{sp}月)",
+         ("年", marks("until"))),
+        ("period", rf"{nb}(?P<y>{y}){sp}年(?:底前|末前|内|(?:{_alt(words.get('since', ()))}))",
+         ("年", "底末内" + marks("since"))),
         ("range", rf"{nb}(?:(?P<y>{y}){sp}年{sp})?(?P<m>{mo}){sp}月{sp}(?P<d>{dn}){sp}[日号]?{sep}"
-                  rf"(?:(?:(?P<y2>{y}){sp}年{sp})?(?P<m2>{mo}){sp}月{sp})?(?P<d2>{dn}){sp}[日号]{pod}", "日号"),
-        ("dateline", rf"{nb}(?:(?P<m>{mo}){sp}月{sp})?(?P<d>{dn}){sp}日(?:{dateline})", "日"),
-        ("day", rf"(?P<ry>{rel_year}){sp}(?P<m>{mo}){sp}月{sp}(?P<d>{dn}){sp}[日号]{pod}", "日号"),
-        ("day", rf"{nb}(?:(?P<y>{y}){sp}年{sp})?(?P<m>{mo}){sp}月{sp}(?P<d>{dn}){sp}[日号]{pod}", "日号"),
-        ("stamp", rf"{nb}(?P<y>{dig}{{4}})(?P<s>[/.\-])(?P<m>{dig}{{1,2}})(?P=s)(?P<d>{dig}{{1,2}})(?![0-9０-９])", "/.-"),
-        ("stamp", rf"{nb}(?P<d>{dig}{{1,2}})(?P<s>[/.])(?P<m>{dig}{{1,2}})(?P=s)(?P<y>{dig}{{4}})(?![0-9０-９])", "/."),
-        ("month", rf"(?P<ry>{rel_year}){sp}(?:(?P<m>{mo}){sp}月(?:份)?(?P<part>{part})?|年?(?P<yp>底|末|初))", "月底末初"),
-        ("month", rf"{nb}(?P<y>{y}){sp}年{sp}(?P<m>{mo}){sp}月(?:份)?(?P<part>{part})?", "月"),
-        ("month", rf"{nb}(?P<m>{mo}){sp}月(?:份(?P<part>{part})?|(?P<part2>{part}))", "月"),
-        ("day_range", rf"(?<![0-9０-９月年第/.])(?P<d>{dig}{{1,2}}){sp}[日号]?{sep}(?P<d2>{dig}{{1,2}}){sp}日{pod}", "日"),
+                  rf"(?:(?:(?P<y2>{y}){sp}年{sp})?(?P<m2>{mo}){sp}月{sp})?(?P<d2>{dn}){sp}[日号]{pod}",
+         ("月", "日号", SEPARATORS)),
+        ("dateline", rf"{nb}(?:(?P<m>{mo}){sp}月{sp})?(?P<d>{dn}){sp}日(?:{dateline})",
+         ("日", marks("dateline"))),
+        ("day", rf"(?P<ry>{rel_year}){sp}(?P<m>{mo}){sp}月{sp}(?P<d>{dn}){sp}[日号]{pod}",
+         ("月", "日号", marks("relative_year"))),
+        ("day", rf"{nb}(?:(?P<y>{y}){sp}年{sp})?(?P<m>{mo}){sp}月{sp}(?P<d>{dn}){sp}[日号]{pod}", ("月", "日号")),
+        ("stamp", rf"{nb}(?P<y>{dig}{{4}})(?P<s>[/.\-])(?P<m>{dig}{{1,2}})(?P=s)(?P<d>{dig}{{1,2}})"
+                  r"(?![0-9０-９])",
+         ("/.-",)),
+        ("stamp", rf"{nb}(?P<d>{dig}{{1,2}})(?P<s>[/.])(?P<m>{dig}{{1,2}})(?P=s)(?P<y>{dig}{{4}})"
+                  r"(?![0-9０-９])",
+         ("/.",)),
+        ("month", rf"(?P<ry>{rel_year}){sp}(?:(?P<m>{mo}){sp}月(?:份)?(?P<part>{part})?|年?(?P<yp>底|末|初))",
+         (marks("relative_year"), "月底末初")),
+        ("month", rf"{nb}(?P<y>{y}){sp}年{sp}(?P<m>{mo}){sp}月(?:份)?(?P<part>{part})?", ("年", "月")),
+        ("month", rf"{nb}(?P<m>{mo}){sp}月(?:份(?P<part>{part})?|(?P<part2>{part}))",
+         ("月", "份" + marks("month_part"))),
+        ("day_range", rf"(?<![0-9０-９月年第/.])(?P<d>{dig}{{1,2}}){sp}[日号]?{sep}(?P<d2>{dig}{{1,2}}){sp}日{pod}",
+         ("日", SEPARATORS)),
         ("day_only", rf"(?<![0-9０-９月年第/.两一二三四五六七八九十])(?P<d>{dig}{{1,2}}|[二三]?十[一二三四五六七八九]?){sp}日(?![元本报])"
-                     rf"{pod}", "日"),
+                     rf"{pod}", ("日",)),
         ("day_only", rf"(?<![0-9０-９月年第/.两一二三四五六七八九十])(?P<d>[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
-                     rf"{sp}日(?=(?:[零一二三四五六七八九十两]{{1,3}}|{dig}{{1,2}})[时点])", "日"),
+                     rf"{sp}日(?=(?:[零一二三四五六七八九十两]{{1,3}}|{dig}{{1,2}})[时点])", ("日", "时点")),
         # the day in brackets after a relative word, as Taiwanese and Hong Kong papers write it: 昨(27)日下午
-        ("day_only", rf"[(（]{sp}(?P<d>{dig}{{1,2}}){sp}[)）]{sp}日{pod}", "日"),
-        ("relative", rf"(?P<rel>{_alt(words.get('relative', ()))}){pod}", ""),
-        ("year", rf"{nb}(?P<y>{y}){sp}年(?!{sp}{mo}{sp}月)(?![代间度])", "年"),
-        ("year", rf"(?P<ry>{rel_year})(?!{sp}(?:{mo}{sp}月|年?[底末初]))", ""),  # a bare 去年, 明年
+        ("day_only", rf"[(（]{sp}(?P<d>{dig}{{1,2}}){sp}[)）]{sp}日{pod}", ("(（", ")）", "日")),
+        ("relative", rf"(?P<rel>{_alt(words.get('relative', ()))}){pod}", (marks("relative"),)),
+        ("year", rf"{nb}(?P<y>{y}){sp}年(?!{sp}{mo}{sp}月)(?![代间度])", ("年",)),
+        # a bare 去年, 明年
+        ("year", rf"(?P<ry>{rel_year})(?!{sp}(?:{mo}{sp}月|年?[底末初]))", (marks("relative_year"),)),
     ]
-    numeral = r"[0-9０-９〇○零一二三四五六七八九十两]"
-    trigger = re.compile(rf"{numeral}{sp}[)）]?{sp}[月日号年]|{dig}[/.\-]{dig}|{_alt(words.get('relative', ()))}|{rel_year}")
+    # every alternative starts with a literal character, so the scan skips in C to the next one that may start
+    # a trigger (a leading character class would make it try every position)
+    trigger = re.compile("|".join(
+        [re.escape(c) + rf"{sp}[)）]?{sp}[月日号年]" for c in NUMERALS]
+        + [re.escape(c) + rf"[/.\-]{dig}" for c in DIGITS]
+        + [_alt(words.get("relative", ())), rel_year]))
+    needs, need_bits = _need_masks([needs for _, _, needs in patterns])
     return Lexicon(words, values, relative_pod, tuple((k, re.compile(p)) for k, p, _ in patterns), trigger,
-                   tuple(frozenset(n) for _, _, n in patterns))
+                   needs, need_bits, _any_of(need_bits),
+                   re.compile(_alt(words.get("weekday", ()))))
+
+
+def _any_of(chars: dict[str, int]) -> re.Pattern[str]:
+    """A pattern matching any one of the keys of ``chars``."""
+    return re.compile(f"[{re.escape(''.join(chars))}]" if chars else "(?!)")
+
+
+def _need_masks(needs: list[tuple[str, ...]]) -> tuple[tuple[int, ...], dict[str, int]]:
+    """Of each pattern, the bit mask of the character sets it needs; of each character, the sets it is in."""
+    masks: list[int] = []
+    bits: dict[str, int] = {}
+    bit = 1
+    for sets in needs:
+        mask = 0
+        for chars in sets:
+            mask |= bit
+            for c in chars:
+                bits[c] = bits.get(c, 0) | bit
+            bit <<= 1
+        masks.append(mask)
+    return tuple(masks), bits
+
+
+DIGITS = "0123456789０１２３４５６７８９"
+NUMERALS = DIGITS + "〇○零一二三四五六七八九十两"  # characters a number before 年/月/日 may end with
+SEPARATORS = "至到-—–~～－"  # characters a range's separator holds
 
 
 def lexicon(kb: KnowledgeBase) -> Lexicon:
@@ -201,11 +261,15 @@ def _full_date(s: str) -> tuple[int, int, int]:
     return y, m, d
 
 
+CLAUSE_END = re.compile(r"[，,。；;！？!?\n、]")
+ORDINAL = re.compile(r"第[ \u3000]*[0-9０-９一二三四五六七八九十百]+[ \u3000]*[次届]")
+
+
 def _year_role(text: str, end: int, lex: Lexicon) -> str:
-    after = re.split(r"[，,。；;！？!?\n、]", text[end:end + 40], maxsplit=1)[0].lstrip(" \u3000")
+    after = CLAUSE_END.split(text[end:end + 40], maxsplit=1)[0].lstrip(" \u3000")
     if not after:
         return "background"
-    if re.match(r"第[ \u3000]*[0-9０-９一二三四五六七八九十百]+[ \u3000]*[次届]", after):
+    if ORDINAL.match(after):
         return "ordinal"
     if after.startswith("《"):
         return "title"
@@ -227,10 +291,13 @@ def _valid(e: DateExpr) -> bool:
     return True
 
 
+NUMBER_GROUPS = ("y", "m", "d", "y2", "m2", "d2")  # the groups of the patterns that hold a number
+
+
 def _make(kind: str, m: re.Match[str], text: str, lex: Lexicon) -> DateExpr:
     g = m.groupdict()
     e = DateExpr(m.start(), m.end(), m.group(), kind)
-    num = {k: cn_int(v) for k, v in g.items() if v and k in ("y", "m", "d", "y2", "m2", "d2")}
+    num = {k: cn_int(v) for k in NUMBER_GROUPS if (v := g.get(k))}
     e.part_of_day = lex.values.get(("part_of_day", g["pod"])) if g.get("pod") else None
     if kind == "anniversary":
         a1, a2 = g["a1"], g.get("a2")
@@ -292,8 +359,10 @@ def _stamp_span(e: DateExpr, written: str) -> None:
 def _weekday(text: str, start: int, end: int, lex: Lexicon) -> int | None:
     """The weekday written right after the date (``7月22日（星期二）``) or right before a bracketed date
     (``星期二（7月22日）``)."""
-    after = text[end:end + WEEKDAY_WINDOW]
     bracketed = start > 0 and text[start - 1] in "(（" and text[end:end + 1] in ")）"
+    if not bracketed and lex.weekday.search(text, end, end + WEEKDAY_WINDOW) is None:
+        return None
+    after = text[end:end + WEEKDAY_WINDOW]
     before = text[max(0, start - WEEKDAY_WINDOW):start - 1].rstrip() if bracketed else ""
     for w in lex.of("weekday"):
         i = after.find(w)
@@ -306,27 +375,48 @@ def parse_dates(text: str, kb: KnowledgeBase | None = None) -> list[DateExpr]:
     """All date expressions of ``text`` in order, event dates and non-event periods alike.
 
     Patterns are tried in priority order; a span claimed by an earlier pattern is
-    not matched again, so ``2016-2021年`` is one period, not two years.
+    not matched again, so ``2016-2021年`` is one period, not two years. A pattern
+    runs only where the characters not yet claimed hold what it needs.
     """
     lex = lexicon(kb or _default_kb())
     found: list[DateExpr] = []
     for lo, hi in _windows(text, lex):
-        claimed = [False] * (hi - lo + 1)
-        chars = set(text[lo:hi])
+        window = text[lo:hi]
+        claimed = bytearray(hi - lo)  # 1 where an expression was found
+        have = _needs_met(lex, window)
+        stale = False  # ``have`` may count claimed characters (it is then too large, never too small)
         for (kind, pat), needs in zip(lex.patterns, lex.needs, strict=True):
-            if needs and needs.isdisjoint(chars):
+            if have & needs != needs:
                 continue
+            if stale:
+                unclaimed = "".join(window[m.start():m.end()] for m in UNCLAIMED.finditer(claimed))
+                have, stale = _needs_met(lex, unclaimed), False
+                if have & needs != needs:
+                    continue
+            count = len(found)
             for m in pat.finditer(text, lo, hi):
-                if any(claimed[m.start() - lo:m.end() - lo]):
+                a, b = m.start() - lo, m.end() - lo
+                if claimed.find(1, a, b) >= 0:
                     continue
                 e = _make(kind, m, text, lex)
                 if not _valid(e):
                     continue
-                for i in range(m.start() - lo, m.end() - lo):
-                    claimed[i] = True
+                claimed[a:b] = b"\x01" * (b - a)
                 found.append(e)
+            stale = stale or len(found) > count
     found.sort(key=lambda e: e.start)
     return found
+
+
+UNCLAIMED = re.compile(b"\x00+")
+
+
+def _needs_met(lex: Lexicon, text: str) -> int:
+    """The bits of :attr:`Lexicon.needs` that the characters of ``text`` cover."""
+    have = 0
+    for c in set(lex.need_chars.findall(text)):
+        have |= lex.need_bits[c]
+    return have
 
 
 WINDOW = 12  # characters kept on each side of a trigger: more than any expression reaches beyond one
