@@ -56,17 +56,17 @@ class _Gated:
         self.pattern = re.compile(pattern)
         self.marks = marks
 
-    def _may(self, text: str, lo: int, hi: int) -> bool:
-        for c in self.marks:  # noqa: SIM110  (any() over a generator costs more than a search it saves)
-            if text.find(c, lo, hi) >= 0:
-                return True
-        return False
-
     def search(self, text: str, lo: int = 0, hi: int = sys.maxsize) -> re.Match[str] | None:
-        return self.pattern.search(text, lo, hi) if self._may(text, lo, hi) else None
+        for c in self.marks:
+            if text.find(c, lo, hi) >= 0:
+                return self.pattern.search(text, lo, hi)
+        return None
 
     def finditer(self, text: str, lo: int = 0, hi: int = sys.maxsize) -> Iterator[re.Match[str]]:
-        return self.pattern.finditer(text, lo, hi) if self._may(text, lo, hi) else iter(())
+        for c in self.marks:
+            if text.find(c, lo, hi) >= 0:
+                return self.pattern.finditer(text, lo, hi)
+        return iter(())
 
 
 BOOK = _Gated(r"《[^《》]{1,120}》", "《")
@@ -136,7 +136,8 @@ def _build_index(kb: KnowledgeBase) -> _Index:
     rows = cues(kb)
     entries = [r for r in rows if r["kind"] in ("event", "conference", "role")]
     automaton = ahocorasick_rs.AhoCorasick([r["word"] for r in entries],
-                                           matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+                                           matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+                                           implementation=ahocorasick_rs.Implementation.DFA)  # twice as fast to scan
     backref = {typ: _alternation(sorted({r["word"] for r in rows if r["kind"] == "backref" and len(r["word"]) <= 3
                                          and r.get("type") in (None, typ)}))
                for typ in TYPES}
@@ -936,8 +937,7 @@ def extract_events(doc: Document, actors: DocActors, kb: KnowledgeBase) -> tuple
         if ev.type in ("MEET", "TALKS", "CALL") and len(ev.participants) == 1 and ev.participants[0].kind != "person":
             continue  # …国防部会晤做好准备: an institution meeting no one names no meeting
         src = ev.sources[0]
-        ev.scope = _scope(ev, _section_span(doc.section_text(src.section), actors, src.section, cache),
-                          src.start, src.end)
+        ev.scope = _scope(ev, cache[src.section], src.start, src.end)  # every event comes from a scanned section
         if ev.location is None and doc.dateline and doc.dateline.get("place") and src.section == "body":
             ev.location = {"name": doc.dateline["place"], "country": None}
         code = idx.codes.get((ev.type, ev.subtype)) or idx.codes.get((ev.type, None))

@@ -26,6 +26,8 @@ NAME_CHARS = r"[\u4e00-\u9fffA-Za-z0-9+＋—–\-·“”\"「」]"
 LEFT_NAME = re.compile(NAME_CHARS + r"{0,24}$")
 RIGHT_NAME = re.compile(NAME_CHARS + r"{1,30}")
 PAREN = re.compile(r"[(（][^()（）]{0,40}[)）]")
+LEFT_CUT = re.compile(r"——|--|\d+\s*[年月日号]|对(?![话外])")
+LEADING_DATE = re.compile(r"^[\d年月日号]+")
 DATE_END = re.compile(r"(?:\d+\s*[年月日号]|[上下中]午|晚|早)$")
 
 
@@ -118,10 +120,10 @@ def find_mechanisms(text: str, kb: KnowledgeBase, persons: Sequence[tuple[int, i
         cut = 0
         for sm in idx["stop_re"].finditer(left):
             cut = sm.end()
-        left = re.split(r"——|--|\d+\s*[年月日号]|对(?![话外])", left[cut:])[-1]
+        left = LEFT_CUT.split(left[cut:])[-1]
         if DATE_END.search(left) or left.endswith(("和", "与", "及", "、")):
             left = ""  # 会议和第六届…: the name starts after the conjunction
-        left = re.sub(r"^[\d年月日号]+", "", left)
+        left = LEADING_DATE.sub("", left)
         right_txt = work[m.end():m.end() + 60]
         rm = RIGHT_NAME.match(right_txt.replace("\0", ""))
         if not rm:
