@@ -23,33 +23,65 @@ from __future__ import annotations
 import bisect
 import copy
 import re
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
+from operator import attrgetter
 from typing import Any, Literal
 
 import ahocorasick_rs
 
 from .kb import KnowledgeBase, Schema
-from .mechanisms import Mechanism, find_mechanisms
+from .mechanisms import Mechanism, find_mechanisms, may_name_session
 from .merge import ROLE_RANK, DocEvent, delegation_attends, merge_in_document, visitors_are_guests
 from .model import DocActors, Document, Event, Evidence, Mention, Participant, Statement
 from .statements import extract_statements
 from .textutil import sentences
-from .triggers import cues, words
+from .triggers import TYPES, cues, words
 
 CLAUSE_SEP = "，,；;"
 HARD_SEP = "；;"
-CONJ_START = ("与", "同", "和", "并与", "并同", "及", "以及", "跟")
-BOOK = re.compile(r"《[^《》]{1,120}》")
-INVITE = re.compile(r"(应|受)([^，,。；;]{1,80}?)(?:的)?(?:邀请|之邀|邀)")
+# a clause opening with a conjunction continues the one before (after any white space, as str.lstrip strips)
+CONJ_START_RE = re.compile(r"\s*(?:与|同|和|并与|并同|及|以及|跟)")
+
+
+class _Gated:
+    """A pattern every match of which holds one of the characters ``marks``.
+
+    Searching a range without any of them (a fast ``str.find``) is skipped.
+    """
+
+    def __init__(self, pattern: str, marks: str) -> None:
+        self.pattern = re.compile(pattern)
+        self.marks = marks
+
+    def search(self, text: str, lo: int = 0, hi: int = sys.maxsize) -> re.Match[str] | None:
+        for c in self.marks:
+            if text.find(c, lo, hi) >= 0:
+                return self.pattern.search(text, lo, hi)
+        return None
+
+    def finditer(self, text: str, lo: int = 0, hi: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        for c in self.marks:
+            if text.find(c, lo, hi) >= 0:
+                return self.pattern.finditer(text, lo, hi)
+        return iter(())
+
+
+BOOK = _Gated(r"《[^《》]{1,120}》", "《")
+INVITE = _Gated(r"(应|受)([^，,。；;]{1,80}?)(?:的)?(?:邀请|之邀|邀)", "邀")
 AMOUNT = re.compile(r"(?:近|约|超过|逾)?[\d.,，]+\s*(?:多)?(?:万|亿|千)?\s*(?:美元|元|人民币|越南盾|欧元|日元|卢布|英镑|澳元)")
 # 值此X当选…之际 / 就X当选…: the occasion names the honoree, not the actors
-FRAME = re.compile(r"值此[^，,。；;]{0,50}?之际|获悉[^，,。；;]{0,60}|就[^，,。；;]{0,40}?(?:当选|就任|连任|荣任)[^，,。；;]{0,20}?(?=向|致|发|，|,)")
+FRAME = _Gated(r"值此[^，,。；;]{0,50}?之际|获悉[^，,。；;]{0,60}|"
+               r"就[^，,。；;]{0,40}?(?:当选|就任|连任|荣任)[^，,。；;]{0,20}?(?=向|致|发|，|,)", "值悉就")
 # 就/对/值此/祝贺 X 当选…: X is the honoree of a congratulation
-ELECTED = re.compile(r"(?:值此|就|对|祝贺)([^，,。；;]{1,60}?)(?:当选|被选为|被选举为|选举任命为|被任命为|就任|连任|荣任)")
+ELECTED = _Gated(r"(?:值此|就|对|祝贺)([^，,。；;]{1,60}?)(?:当选|被选为|被选举为|选举任命为|被任命为|就任|连任|荣任)",
+                 "选任")
 # 由X为首的代表团 / 以X为团长的代表团 / 代表团由X为团长: the head of a delegation
-HEADED = re.compile(r"(?:由|以)([^，,。；;]{1,60}?)为(?:首|团长)")
-BASIS = re.compile(r"在[^，,。；;]{0,60}?的基础上")
+HEADED = _Gated(r"(?:由|以)([^，,。；;]{1,60}?)为(?:首|团长)", "为")
+AT_PLACE = re.compile("[在于]")
+BASIS = _Gated(r"在[^，,。；;]{0,60}?的基础上", "础")
 ADVERBIAL_END = ("期间", "之际", "时", "之时", "前夕", "过程中")
 COUNTRY_OK = {"TALKS", "EXERCISE", "AID", "CALL", "SIGN"}
 ASYMMETRIC = {"MEET", "VISIT", "MESSAGE", "CREDENTIALS", "AID"}
@@ -62,7 +94,11 @@ CODE_SCHEMA = Schema(
 )
 
 
-@dataclass
+START = attrgetter("start")
+END = attrgetter("end")
+
+
+@dataclass(slots=True)
 class Actor:
     """An actor mention usable as a participant."""
 
@@ -78,51 +114,54 @@ class Actor:
 class _Index:
     automaton: Any
     entries: list[dict[str, Any]]
-    roles: list[tuple[str, str | None]]
-    backref: dict[str, set[str | None]]
-    before: list[str]
+    holding: re.Pattern[str]  # the longest verb of holding (a role word without a role) at a position
+    backref: dict[str, re.Pattern[str]]  # per event type: a back-reference word of at most 3 characters at a position
+    before: tuple[str, ...]
     future: list[str]
-    plural: list[str]
+    plural: re.Pattern[str]
     delegation: list[str]
     via: list[str]
-    intl: list[str]
-    event_words: list[str]
     visit_places: dict[str, tuple[str, str | None]]
     speech: list[str]
-    event_set: frozenset[str]
-    event_lens: tuple[int, ...]
+    event_word: re.Pattern[str]  # an event word at a position
     welcome: list[str]
     naval: list[str]
-    sentence_future: list[str]
+    sentence_future: re.Pattern[str]
     codes: dict[tuple[str, str | None], dict[str, Any]]
-    visit_words: list[str] = field(default_factory=list)
-    future_re: re.Pattern[str] | None = None  # the future words but 邀请 (an invitation may be told as done)
+    visit_words: list[str]
+    future_re: re.Pattern[str]  # the future words but 邀请 (an invitation may be told as done)
 
 
 def _build_index(kb: KnowledgeBase) -> _Index:
     rows = cues(kb)
     entries = [r for r in rows if r["kind"] in ("event", "conference", "role")]
     automaton = ahocorasick_rs.AhoCorasick([r["word"] for r in entries],
-                                           matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
-    backref: dict[str, set[str | None]] = {}
-    for r in rows:
-        if r["kind"] == "backref":
-            backref.setdefault(r["word"], set()).add(r.get("type"))
-    roles = sorted(((r["word"], r.get("role")) for r in rows if r["kind"] == "role"), key=lambda t: -len(t[0]))
-    codes = {(c["type"], c.get("subtype")): c for c in kb.table(CODE_SCHEMA)}
-    ev_words = sorted({r["word"] for r in entries if r["kind"] == "event"}, key=len, reverse=True)
-    return _Index(automaton, entries, roles, backref, words(kb, "before"), words(kb, "future"),
-                  words(kb, "plural"), words(kb, "delegation"), words(kb, "via"), words(kb, "intl_cue"),
-                  ev_words, {r["word"]: (r["place"], r.get("country")) for r in entries if r.get("place")},
-                  words(kb, "speech"), frozenset(ev_words), tuple(sorted({len(w) for w in ev_words})),
-                  words(kb, "welcome"), words(kb, "naval"),
-                  sorted({r["word"] for r in rows if r["kind"] == "future" and r.get("group") == "sentence"}), codes,
-                  sorted({r["word"] for r in entries if r["kind"] == "event" and r["type"] == "VISIT"}, key=len),
-                  _alternation([w for w in words(kb, "future") if w != INVITE_WORD]))
+                                           matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+                                           implementation=ahocorasick_rs.Implementation.DFA)  # twice as fast to scan
+    backref = {typ: _alternation(sorted({r["word"] for r in rows if r["kind"] == "backref" and len(r["word"]) <= 3
+                                         and r.get("type") in (None, typ)}))
+               for typ in TYPES}
+    holding = sorted({r["word"] for r in rows if r["kind"] == "role" and r.get("role") is None}, key=len, reverse=True)
+    return _Index(
+        automaton=automaton, entries=entries, holding=_alternation(holding), backref=backref,
+        before=tuple(words(kb, "before")), future=words(kb, "future"), plural=_alternation(words(kb, "plural")),
+        delegation=words(kb, "delegation"), via=words(kb, "via"),
+        visit_places={r["word"]: (r["place"], r.get("country")) for r in entries if r.get("place")},
+        speech=words(kb, "speech"),
+        event_word=_alternation(sorted({r["word"] for r in entries if r["kind"] == "event"})),
+        welcome=words(kb, "welcome"), naval=words(kb, "naval"),
+        sentence_future=_alternation([r["word"] for r in rows if r["kind"] == "future" and r.get("group") == "sentence"]),
+        codes={(c["type"], c.get("subtype")): c for c in kb.table(CODE_SCHEMA)},
+        visit_words=sorted({r["word"] for r in entries if r["kind"] == "event" and r["type"] == "VISIT"}, key=len),
+        future_re=_alternation([w for w in words(kb, "future") if w != INVITE_WORD]))
 
 
-def _alternation(ws: list[str]) -> re.Pattern[str] | None:
-    return re.compile("|".join(map(re.escape, ws))) if ws else None
+NOTHING = re.compile(r"(?!)")
+
+
+def _alternation(ws: list[str]) -> re.Pattern[str]:
+    """A pattern matching any of ``ws``, the first listed where several match at one position."""
+    return re.compile("|".join(map(re.escape, ws))) if ws else NOTHING
 
 
 # ---------------------------------------------------------------- actors of a section
@@ -131,16 +170,20 @@ def _alternation(ws: list[str]) -> re.Pattern[str] | None:
 def _section_actors(actors: DocActors, section: str) -> tuple[list[Actor], list[Mention]]:
     """Person, organisation and country mentions of one section (nested ones dropped), and places."""
     ms = [m for m in actors.mentions if m.section == section]
-    persons = [m for m in ms if m.kind == "person"]
-    orgs = [m for m in ms if m.kind == "organization"]
+    holders = sorted((m for m in ms if m.kind in ("person", "organization")), key=START)
+    holder_starts = list(map(START, holders))
+    reach = list(accumulate(map(END, holders), max))  # the furthest end of holders[:i + 1]
     out: list[Actor] = []
 
-    def inside(m: Mention, others: list[Mention]) -> bool:
-        for o in others:
-            if o is m or o.start >= m.end or m.start >= o.end:
-                continue
-            if o.kind == "person" or (o.start <= m.start and m.end <= o.end and o.end - o.start > m.end - m.start):
+    def inside(m: Mention) -> bool:
+        """Whether a person overlaps ``m`` or a longer organisation holds it."""
+        i = bisect.bisect_left(holder_starts, m.end) - 1
+        while i >= 0 and reach[i] > m.start:
+            o = holders[i]
+            if o is not m and o.end > m.start and (
+                    o.kind == "person" or (o.start <= m.start and m.end <= o.end and o.end - o.start > m.end - m.start)):
                 return True
+            i -= 1
         return False
 
     for m in ms:
@@ -152,37 +195,47 @@ def _section_actors(actors: DocActors, section: str) -> tuple[list[Actor], list[
                 name = p.name or name
                 country = country or p.country
             out.append(Actor("person", name, country, m.entity, m.start, m.end))
-        elif m.kind == "organization" and not inside(m, persons + orgs):
-            out.append(Actor("organization", m.name, m.country, None, m.start, m.end))
-        elif m.kind == "country" and not inside(m, persons + orgs):
-            out.append(Actor("country", m.name, m.country, None, m.start, m.end))
-    out.sort(key=lambda a: (a.start, -a.end))
-    places = sorted((m for m in ms if m.kind in ("place", "country")), key=lambda m: m.start)
+        elif m.kind in ("organization", "country") and not inside(m):
+            out.append(Actor(m.kind, m.name, m.country, None, m.start, m.end))
+    out.sort(key=END, reverse=True)
+    out.sort(key=START)  # by start, the longer first (sorts keep the order of equals)
+    places = sorted((m for m in ms if m.kind in ("place", "country")), key=START)
     return out, places
 
 
-class _Span:
-    """Actors and places of one section with fast range lookups."""
+def _section_span(text: str, actors: DocActors, section: str, cache: dict[str, _Span]) -> _Span:
+    """The section's :class:`_Span`, made once per document."""
+    if section not in cache:
+        cache[section] = _Span(text, *_section_actors(actors, section))
+    return cache[section]
 
-    def __init__(self, actors: list[Actor], places: list[Mention]) -> None:
+
+class _Span:
+    """One section's text, actors, places and clause separators, with fast range lookups."""
+
+    def __init__(self, text: str, actors: list[Actor], places: list[Mention]) -> None:
+        self.text = text
         self.actors = actors
-        self.starts = [a.start for a in actors]
+        self.starts = list(map(START, actors))
+        self.reach = list(accumulate(map(END, actors), max))  # the furthest end of actors[:i + 1]
+        self.seps = [c for c in CLAUSE_SEP if c in text]
         self.places = places
-        self.place_starts = [p.start for p in places]
+        self.place_starts = list(map(START, places))
 
     def within(self, lo: int, hi: int, exclude: Sequence[tuple[int, int]] = ()) -> list[Actor]:
+        """The actors that start at or after ``lo`` and end by ``hi``, but those starting in an ``exclude`` span."""
         i = bisect.bisect_left(self.starts, lo)
-        out = []
-        while i < len(self.actors) and self.actors[i].start < hi:
-            a = self.actors[i]
-            if a.end <= hi and not any(s <= a.start < e for s, e in exclude):
-                out.append(a)
-            i += 1
+        j = bisect.bisect_left(self.starts, hi, i)
+        out = [a for a in self.actors[i:j] if a.end <= hi]
+        if exclude:
+            out = [a for a in out if not any(s <= a.start < e for s, e in exclude)]
         return out
 
     def covering(self, pos: int) -> Actor | None:
         """The actor mention that contains offset ``pos``, if any."""
         i = bisect.bisect_right(self.starts, pos) - 1
+        if i < 0 or self.reach[i] <= pos:
+            return None  # no mention starting by ``pos`` reaches past it
         while i >= 0 and pos - self.actors[i].start <= 120:
             a = self.actors[i]
             if a.start <= pos < a.end:
@@ -190,50 +243,50 @@ class _Span:
             i -= 1
         return None
 
+    def clause_start(self, lo: int, pos: int) -> int:
+        """Where the comma-clause holding ``pos`` starts: after the last separator in [lo, pos), else ``lo``."""
+        cs = lo
+        for c in self.seps:
+            cs = max(cs, self.text.rfind(c, cs, pos) + 1)
+        return cs
+
+    def clause_end(self, pos: int, hi: int) -> int:
+        """The first separator in [pos, hi), else ``hi``."""
+        ce = hi
+        for c in self.seps:
+            k = self.text.find(c, pos, ce)
+            if k >= 0:
+                ce = k
+        return ce
+
 
 def _pick(actors: list[Actor], allow_country: bool) -> list[Actor]:
     """Persons if any, else organisations, else (where allowed) countries; no repeats."""
-    for kind in ("person", "organization") + (("country",) if allow_country else ()):
-        chosen = [a for a in actors if a.kind == kind]
-        if chosen:
-            seen: set[str] = set()
-            out = []
-            for a in chosen:
-                if a.name not in seen:
-                    seen.add(a.name)
-                    out.append(a)
-            return out
-    return []
+    if not actors:
+        return []
+    kinds = {a.kind for a in actors}
+    kind = "person" if "person" in kinds else "organization" if "organization" in kinds else "country"
+    if kind == "country" and not allow_country:
+        return []
+    seen: set[str] = set()
+    out = []
+    for a in actors:
+        if a.kind == kind and a.name not in seen:
+            seen.add(a.name)
+            out.append(a)
+    return out
 
 
 # ---------------------------------------------------------------- clauses and cues
 
 
-def _clause(text: str, lo: int, hi: int, start: int, end: int) -> tuple[int, int]:
+def _clause(span: _Span, lo: int, hi: int, start: int, end: int) -> tuple[int, int]:
     """The comma-clause of [start, end) inside the sentence [lo, hi), joined to a clause it continues."""
-    cs = lo
-    for i in range(start - 1, lo - 1, -1):
-        if text[i] in CLAUSE_SEP:
-            cs = i + 1
-            break
-    ce = hi
-    for i in range(end, hi):
-        if text[i] in CLAUSE_SEP:
-            ce = i
-            break
-    while cs > lo and text[cs - 1] not in HARD_SEP and text[cs:].lstrip().startswith(CONJ_START):
-        j = cs - 2
-        while j >= lo and text[j] not in CLAUSE_SEP:
-            j -= 1
-        cs = j + 1
-    return cs, ce
-
-
-def _prev_clause_start(text: str, lo: int, cs: int) -> int:
-    j = cs - 2
-    while j >= lo and text[j] not in CLAUSE_SEP:
-        j -= 1
-    return j + 1
+    text = span.text
+    cs = span.clause_start(lo, start)
+    while cs > lo and text[cs - 1] not in HARD_SEP and CONJ_START_RE.match(text, cs):
+        cs = span.clause_start(lo, cs - 1)
+    return cs, span.clause_end(end, hi)
 
 
 def _has_any(text: str, ws: list[str]) -> bool:
@@ -248,25 +301,28 @@ def _is_backref(text: str, start: int, end: int, typ: str, idx: _Index, span: _S
     after = [end]
     if typ == "CONFERENCE":
         # 第五次对话召开以来, 会议举行期间: a verb of holding between the noun and the back-reference
-        after += [end + len(w) for w, role in idx.roles if role is None and text.startswith(w, end)][:1]
+        held = idx.holding.match(text, end)
+        if held:
+            after.append(held.end())
+    backref = idx.backref[typ]
     for k in after:
-        if span is not None and span.covering(k) is not None:
-            continue
-        for n in (1, 2, 3):
-            types = idx.backref.get(text[k:k + n])
-            if types and (None in types or typ in types):
-                return True
-    before = text[max(0, start - 2):start]
-    return any(before.endswith(w) for w in idx.before)
+        if backref.match(text, k) and (span is None or span.covering(k) is None):
+            return True
+    return text[max(0, start - 2):start].endswith(idx.before)
 
 
 def _masked(text: str, lo: int, hi: int, span: _Span) -> str:
     """``text[lo:hi]`` with actor mentions blanked out (``潘文江大将与`` holds no ``将与``)."""
-    chars = list(text[lo:hi])
+    out = []
+    at = lo
     for a in span.within(lo, hi):
-        for i in range(a.start, min(a.end, hi)):
-            chars[i - lo] = "□"
-    return "".join(chars)
+        if a.start > at:
+            out.append(text[at:a.start])
+        if a.end > at:
+            out.append("□" * (a.end - max(a.start, at)))
+            at = a.end
+    out.append(text[at:hi])
+    return "".join(out)
 
 
 INVITE_WORD = "邀请"
@@ -274,9 +330,23 @@ INVITE_WORD = "邀请"
 
 def _future(segment: str, idx: _Index, invite_spans_text: str) -> bool:
     """A future word in the segment (邀请 only when no invitation span is told)."""
-    if idx.future_re is not None and idx.future_re.search(segment):
+    if idx.future_re.search(segment):
         return True
     return not invite_spans_text and INVITE_WORD in segment and INVITE_WORD in idx.future
+
+
+WILL = ("将", "将要", "将会", "要", "拟")
+
+
+def _future_before(text: str, cs: int, start: int, cut: tuple[int, int] | None, span: _Span, idx: _Index,
+                   invite_text: str = "", will: bool = False) -> bool:
+    """Whether the clause before a trigger, ``text[cs:start]`` without the invitation span ``cut`` and with
+    actor mentions blanked, holds a future word (see :func:`_future`) or, with ``will``, ends in 将/要/拟."""
+    raw = text[cs:cut[0]] + text[cut[1]:start] if cut else text[cs:start]
+    if not _future(raw, idx, invite_text) and not (will and any(w in raw for w in WILL)):
+        return False  # blanking mentions only takes words away
+    seg = _masked(text, cs, cut[0], span) + _masked(text, cut[1], start, span) if cut else _masked(text, cs, start, span)
+    return _future(seg, idx, invite_text) or (will and seg.rstrip("□").endswith(WILL))
 
 
 def _relative_head(text: str, end: int, ce: int, span: _Span, idx: _Index) -> list[Actor] | None:
@@ -339,10 +409,6 @@ def _conjunction(text: str, lo: int, hi: int, span: _Span) -> int | None:
     return None
 
 
-def _plural(segment: str, idx: _Index) -> bool:
-    return any(w in segment for w in idx.plural)
-
-
 # ---------------------------------------------------------------- place
 
 
@@ -362,20 +428,26 @@ def _location(text: str, lo: int, hi: int, pos: int, span: _Span, typ: str, entr
         return last
 
     if typ == "VISIT":
-        for m in span.places:
-            if cs <= m.start < pos and text[max(lo, m.start - 1):m.start] in ("对", "赴", "访", "抵"):
+        i = bisect.bisect_left(span.place_starts, cs)
+        for m in span.places[i:bisect.bisect_left(span.place_starts, pos, i)]:
+            if text[max(lo, m.start - 1):m.start] in ("对", "赴", "访", "抵"):
                 return {"name": m.name, "country": m.country}
         if entry and entry.get("place"):
             return {"name": entry["place"], "country": entry.get("country")}
         for w, (place, country) in places.items():
             if text.find(w, cs, pos + 2) >= 0:
                 return {"name": place, "country": country}
+    i = bisect.bisect_left(span.place_starts, lo + 1)
+    if i == len(span.places) or span.place_starts[i] > hi:
+        return None  # no place starts where one could follow a 在 or 于 of the sentence
     best: Mention | None = None
-    for k in range(lo, hi):
-        if text[k] in "在于" and k + 1 < hi:
-            got = chain(k + 1)
-            if got is not None and (best is None or k < pos):
-                best = got
+    for at in AT_PLACE.finditer(text, lo, hi - 1):
+        k = at.start()
+        if best is not None and k >= pos:
+            break  # the first place named after the trigger only counts when none is named before
+        got = chain(k + 1)
+        if got is not None:
+            best = got
     if best is not None:
         return {"name": best.name, "country": best.country}
     return None
@@ -406,8 +478,9 @@ class _State:
     heads: list[Actor] = field(default_factory=list)
 
 
-def _plural_actors(segment: str, idx: _Index, state: _State) -> list[Actor]:
-    if state.last_pair and _plural(segment, idx):
+def _plural_actors(text: str, lo: int, hi: int, idx: _Index, state: _State) -> list[Actor]:
+    """The two persons of the last event when ``text[lo:hi]`` names them as a pair (``两位部长``, ``双方``)."""
+    if state.last_pair and idx.plural.search(text, lo, hi):
         return list(state.last_pair)
     return []
 
@@ -424,7 +497,7 @@ def _side(text: str, lo: int, hi: int, span: _Span, idx: _Index, state: _State, 
                 j -= 1
             got = _pick(span.within(j, lo - 1), False)[:1]
     if not [a for a in got if a.kind == "person"]:
-        plural = _plural_actors(text[lo:hi], idx, state)
+        plural = _plural_actors(text, lo, hi, idx, state)
         if plural:
             return plural
     return got
@@ -443,11 +516,13 @@ def _via_spans(text: str, lo: int, hi: int, idx: _Index) -> list[tuple[int, int]
 def _event_from_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[str, Any], span: _Span,
                         idx: _Index, state: _State) -> list[tuple[Event, int]]:
     """The events one trigger states (several for ``分别`` or several senders), or none."""
-    got = _one_trigger(text, lo, hi, start, end, entry, span, idx, state)
+    if entry.get("weak"):
+        return []
+    cs, ce = _clause(span, lo, hi, start, end)
+    got = _one_trigger(text, lo, hi, start, end, (cs, ce), entry, span, idx, state)
     if got is None:
         return []
     ev, pos = got
-    cs, ce = _clause(text, lo, hi, start, end)
     sep = text.find("分别", cs, start)
     if ev.type in ("TALKS", "CALL") and sep >= 0:
         # A分别与B、C举行会谈: one talk per partner
@@ -478,31 +553,26 @@ def _event_from_trigger(text: str, lo: int, hi: int, start: int, end: int, entry
     return out
 
 
-def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[str, Any], span: _Span,
-                 idx: _Index, state: _State) -> tuple[Event, int] | None:
+def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, clause: tuple[int, int], entry: dict[str, Any],
+                 span: _Span, idx: _Index, state: _State) -> tuple[Event, int] | None:
+    """The event of the trigger [start, end) in the sentence [lo, hi), whose comma-clause is ``clause``, or None."""
     typ = entry["type"]
-    if entry.get("weak"):
-        return None
     if _is_backref(text, start, end, typ, idx, span):
         return _message_by_content(text, lo, hi, start, end, entry, span, idx, state) if typ == "MESSAGE" else None
-    cs, ce = _clause(text, lo, hi, start, end)
+    cs, ce = clause
     inv = INVITE.search(text, lo, start)
     inv_span = [(inv.start(), inv.end())] if inv and inv.end() <= start else []
-    before = _masked(text, cs, start, span)
-    if inv_span and inv_span[0][0] >= cs:
-        before = _masked(text, cs, inv_span[0][0], span) + _masked(text, inv_span[0][1], start, span)
-    if _future(before, idx, text[inv_span[0][0]:inv_span[0][1]] if inv_span else ""):
-        return None
-    if before.rstrip("□").endswith(("将", "将要", "将会", "要", "拟")):
+    if _future_before(text, cs, start, inv_span[0] if inv_span and inv_span[0][0] >= cs else None, span, idx,
+                      text[inv_span[0][0]:inv_span[0][1]] if inv_span else "", will=True):
         return None  # 魏凤和将会见…
-    if cs > lo and _has_any(_masked(text, lo, cs, span), idx.sentence_future):
+    if cs > lo and idx.sentence_future.search(text, lo, cs) and idx.sentence_future.search(_masked(text, lo, cs, span)):
         return None
     allow_country = typ in COUNTRY_OK
     if typ in ("MEET", "TALKS", "CALL") and cs > lo and text[cs - 1] in "，,":
         first = span.within(cs, start)[:1]
         if first and text[cs:first[0].start].rstrip().endswith(("同", "与", "跟")):
             # X，星期二分别同A和B会面: the subject stands before the comma
-            cs = _prev_clause_start(text, lo, cs)
+            cs = span.clause_start(lo, cs - 1)
     subj_role, obj_role = entry["subject_role"], entry.get("object_role")
     frames = [(m.start(), m.end()) for m in FRAME.finditer(text, lo, hi)]
     if any(a <= start < b for a, b in frames) or BASIS.search(text, cs, ce):
@@ -537,12 +607,7 @@ def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, entry: dict[
             near = [a for a in span.within(subj_lo, subj_hi, exclude) if a.kind in ("person", "organization", "country")]
             subj = near[-1:] if near else subj[-1:]
         if not subj and text[cs:ce].rstrip().endswith(ADVERBIAL_END) and ce < hi:
-            ncs, nce = ce + 1, hi
-            for i in range(ce + 1, hi):
-                if text[i] in CLAUSE_SEP:
-                    nce = i
-                    break
-            subj = _pick(span.within(ncs, nce), allow_country)[:1]
+            subj = _pick(span.within(ce + 1, span.clause_end(ce + 1, hi)), allow_country)[:1]
     if (typ == "MESSAGE" or subj_role == "party") and subj and subj_lo == cs:
         # A、B，C和D等也发来贺电 / A，B主持会谈: persons listed in the comma-clauses before
         subj = _listed_before(text, lo, cs, span) + subj
@@ -634,14 +699,12 @@ def _listed_before(text: str, lo: int, cs: int, span: _Span) -> list[Actor]:
     """``A、B，C，D和E等也发来贺电``: earlier comma-clauses holding nothing but listed persons."""
     out: list[Actor] = []
     while cs > lo and text[cs - 1] in "，,":
-        j = cs - 2
-        while j >= lo and text[j] not in CLAUSE_SEP:
-            j -= 1
-        people = [a for a in span.within(j + 1, cs - 1) if a.kind == "person"]
-        if not people or re.sub(r"[□、和及与\s]", "", _masked(text, j + 1, cs - 1, span)):
+        prev = span.clause_start(lo, cs - 1)
+        people = [a for a in span.within(prev, cs - 1) if a.kind == "person"]
+        if not people or re.sub(r"[□、和及与\s]", "", _masked(text, prev, cs - 1, span)):
             break
         out = people + out
-        cs = j + 1
+        cs = prev
     return out
 
 
@@ -668,7 +731,7 @@ def _message_by_content(text: str, lo: int, hi: int, start: int, end: int, entry
     """
     if text[end:end + 1] != "中":
         return None
-    cs, _ = _clause(text, lo, hi, start, end)
+    cs, _ = _clause(span, lo, hi, start, end)
     k = text.rfind("在", cs, start)
     if k < 0 or span.covering(k) is not None:
         return None
@@ -716,12 +779,11 @@ def _conference(text: str, lo: int, hi: int, nouns: list[tuple[int, int]], roles
     parts: list[tuple[Actor, str]] = []
     held = False
     for a, b, role in roles:
-        if any(text[b:b + n] in idx.event_set for n in idx.event_lens):
+        if idx.event_word.match(text, b):
             continue  # 主持会谈: the verb belongs to another event
-        cs, ce = _clause(text, lo, hi, a, b)
+        cs, ce = _clause(span, lo, hi, a, b)
         inv = INVITE.search(text, cs, a)
-        seg = _masked(text, cs, inv.start(), span) + _masked(text, inv.end(), a, span) if inv else _masked(text, cs, a, span)
-        if _future(seg, idx, ""):
+        if _future_before(text, cs, a, inv.span() if inv else None, span, idx):
             continue
         if not anywhere and not any(cs <= n < ce + 40 or abs(n - a) < 60 for n, _ in nouns):
             continue
@@ -743,23 +805,21 @@ def _conference(text: str, lo: int, hi: int, nouns: list[tuple[int, int]], roles
 
 
 def _scan(doc: Document, section: str, actors: DocActors, kb: KnowledgeBase, idx: _Index,
-          state: _State, cache: dict[str, tuple[list[Actor], list[Mention]]]) -> list[DocEvent]:
+          state: _State, cache: dict[str, _Span]) -> list[DocEvent]:
     text = doc.section_text(section)
     if not text:
         return []
     hits = idx.automaton.find_matches_as_indexes(text)
     if not hits:
         return []
-    if section not in cache:
-        cache[section] = _section_actors(actors, section)
-    span = _Span(*cache[section])
+    span = _section_span(text, actors, section, cache)
     books = [(m.start(), m.end()) for m in BOOK.finditer(text)]
     found: list[DocEvent] = []
     sents = sentences(text)
     sent_starts = [s for s, _ in sents]
     by_sent: dict[int, list[tuple[int, int, dict[str, Any]]]] = {}
     for pat, s, e in hits:
-        if any(a <= s < b for a, b in books):
+        if books and any(a <= s < b for a, b in books):
             continue
         cover = span.covering(s)
         if cover is not None and cover.kind != "country":
@@ -767,15 +827,16 @@ def _scan(doc: Document, section: str, actors: DocActors, kb: KnowledgeBase, idx
         si = bisect.bisect_right(sent_starts, s) - 1
         if si >= 0:
             by_sent.setdefault(si, []).append((s, e, idx.entries[pat]))
-    for si, (a, b) in enumerate(sents):
-        if si not in by_sent and by_sent and HEADED.search(text, a, b):
-            by_sent[si] = []  # 代表团由X为团长: may name the co-chairs of the dialogue before
+    if by_sent and HEADED.search(text):
+        for si, (a, b) in enumerate(sents):
+            if si not in by_sent and HEADED.search(text, a, b):
+                by_sent[si] = []  # 代表团由X为团长: may name the co-chairs of the dialogue before
     for si in sorted(by_sent):
         lo, hi = sents[si]
         sentence = text[lo:hi]
         state.honoree = _honorees(text, lo, hi, span) or state.honoree
         mechs = find_mechanisms(sentence, kb, [(a.start - lo, a.end - lo) for a in span.within(lo, hi)
-                                              if a.kind == "person"])
+                                              if a.kind == "person"]) if may_name_session(sentence) else []
         evs: list[tuple[Event, int]] = []
         nouns: list[tuple[int, int]] = []
         roles: list[tuple[int, int, str | None]] = []
@@ -838,16 +899,19 @@ def _scan(doc: Document, section: str, actors: DocActors, kb: KnowledgeBase, idx
 # ---------------------------------------------------------------- within-document merge and finish
 
 
-def _scope(ev: Event, text: str, actors: list[Actor], lo: int, hi: int) -> Literal["international", "domestic"]:
-    countries = {p.country for p in ev.participants if p.country}
-    countries |= {a.country for a in actors if a.kind == "country" and a.country and lo <= a.start < hi}
-    loc = (ev.location or {}).get("country")
-    if loc:
-        countries.add(loc)
+def _scope(ev: Event, span: _Span, lo: int, hi: int) -> Literal["international", "domestic"]:
+    """International when the event's sentence [lo, hi) and participants name two countries or more."""
     if ev.type == "CREDENTIALS" and ev.participants:
         return "international"
     if not ev.participants:
         return "domestic"
+    countries = {p.country for p in ev.participants if p.country}
+    i = bisect.bisect_left(span.starts, lo)
+    countries |= {a.country for a in span.actors[i:bisect.bisect_left(span.starts, hi, i)]
+                  if a.kind == "country" and a.country}
+    loc = (ev.location or {}).get("country")
+    if loc:
+        countries.add(loc)
     return "international" if len(countries) >= 2 else "domestic"
 
 
@@ -855,7 +919,7 @@ def extract_events(doc: Document, actors: DocActors, kb: KnowledgeBase) -> tuple
     """The events and statements of one document, in document order."""
     idx: _Index = kb.derived("events.index", _build_index)
     state = _State()
-    cache: dict[str, tuple[list[Actor], list[Mention]]] = {}
+    cache: dict[str, _Span] = {}
     found = _scan(doc, doc.body_section, actors, kb, idx, state, cache) + _scan(doc, "caption", actors, kb, idx, state, cache)
     if not any(f.event.participants or f.event.mechanism or f.event.type == "EXERCISE" for f in found):
         # only bare meeting nouns in the text (在对话会上…): the headline may name the meeting
@@ -873,9 +937,7 @@ def extract_events(doc: Document, actors: DocActors, kb: KnowledgeBase) -> tuple
         if ev.type in ("MEET", "TALKS", "CALL") and len(ev.participants) == 1 and ev.participants[0].kind != "person":
             continue  # …国防部会晤做好准备: an institution meeting no one names no meeting
         src = ev.sources[0]
-        if src.section not in cache:
-            cache[src.section] = _section_actors(actors, src.section)
-        ev.scope = _scope(ev, src.evidence, cache[src.section][0], src.start, src.end)
+        ev.scope = _scope(ev, cache[src.section], src.start, src.end)  # every event comes from a scanned section
         if ev.location is None and doc.dateline and doc.dateline.get("place") and src.section == "body":
             ev.location = {"name": doc.dateline["place"], "country": None}
         code = idx.codes.get((ev.type, ev.subtype)) or idx.codes.get((ev.type, None))

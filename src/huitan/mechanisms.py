@@ -26,6 +26,8 @@ NAME_CHARS = r"[\u4e00-\u9fffA-Za-z0-9+＋—–\-·“”\"「」]"
 LEFT_NAME = re.compile(NAME_CHARS + r"{0,24}$")
 RIGHT_NAME = re.compile(NAME_CHARS + r"{1,30}")
 PAREN = re.compile(r"[(（][^()（）]{0,40}[)）]")
+LEFT_CUT = re.compile(r"——|--|\d+\s*[年月日号]|对(?![话外])")
+LEADING_DATE = re.compile(r"^[\d年月日号]+")
 DATE_END = re.compile(r"(?:\d+\s*[年月日号]|[上下中]午|晚|早)$")
 
 
@@ -49,13 +51,21 @@ def _index(kb: KnowledgeBase) -> dict[str, Any]:
     return {
         "variants": [(r["word"], r.get("replace", "")) for r in rows if r["kind"] == "mech_variant"],
         "suffixes": suffixes,
+        "suffix_re": re.compile("|".join(re.escape(s) for s in suffixes)),
         "stop_re": re.compile("|".join(re.escape(s) for s in stops)),
     }
 
 
 def _blank_parens(text: str) -> str:
     """Replace parenthesised glosses (``(SETP)``, ``（NGO）``) by nothing-marks, keeping offsets."""
+    if "(" not in text and "（" not in text:
+        return text
     return PAREN.sub(lambda m: "\0" * len(m.group()), text)
+
+
+def may_name_session(text: str) -> bool:
+    """Whether ``text`` holds the 第 or 首 that every session ordinal starts with."""
+    return "第" in text or "首" in text
 
 
 def numeral(span: str) -> int | None:
@@ -88,7 +98,7 @@ def find_mechanisms(text: str, kb: KnowledgeBase, persons: Sequence[tuple[int, i
     ``persons`` are the spans of person mentions in ``text``: a name never
     reaches back over one (``张主席对第三次…`` names no ``张主席对…``).
     """
-    if "第" not in text and "首" not in text:
+    if not may_name_session(text):
         return []
     idx = kb.derived("mechanisms.index", _index)
     work = _blank_parens(text)
@@ -110,17 +120,16 @@ def find_mechanisms(text: str, kb: KnowledgeBase, persons: Sequence[tuple[int, i
         cut = 0
         for sm in idx["stop_re"].finditer(left):
             cut = sm.end()
-        left = re.split(r"——|--|\d+\s*[年月日号]|对(?![话外])", left[cut:])[-1]
+        left = LEFT_CUT.split(left[cut:])[-1]
         if DATE_END.search(left) or left.endswith(("和", "与", "及", "、")):
             left = ""  # 会议和第六届…: the name starts after the conjunction
-        left = re.sub(r"^[\d年月日号]+", "", left)
+        left = LEADING_DATE.sub("", left)
         right_txt = work[m.end():m.end() + 60]
         rm = RIGHT_NAME.match(right_txt.replace("\0", ""))
         if not rm:
             continue
         right = rm.group()
-        stop = next((sm for sm in idx["stop_re"].finditer(right)
-                     if not any(right.startswith(suf, sm.start()) for suf in idx["suffixes"])), None)
+        stop = next((sm for sm in idx["stop_re"].finditer(right) if not idx["suffix_re"].match(right, sm.start())), None)
         if stop is not None:
             right = right[:stop.start()]  # 首次在…框架开展的 names no series; 联合巡逻 is a name's end
         best: tuple[int, int] | None = None

@@ -67,8 +67,10 @@ def _build(kb: KnowledgeBase) -> _Index:
             codes.append(row["code"])
     topic_rows = [r for r in cues(kb) if r["kind"] == "topic"]
     mk = ahocorasick_rs.MatchKind.LeftmostLongest
-    return _Index(ahocorasick_rs.AhoCorasick(names, matchkind=mk), codes,
-                  ahocorasick_rs.AhoCorasick([r["word"] for r in topic_rows], matchkind=mk), topic_rows,
+    dfa = ahocorasick_rs.Implementation.DFA  # twice as fast to scan
+    return _Index(ahocorasick_rs.AhoCorasick(names, matchkind=mk, implementation=dfa), codes,
+                  ahocorasick_rs.AhoCorasick([r["word"] for r in topic_rows], matchkind=mk, implementation=dfa),
+                  topic_rows,
                   tuple(r["word"] for r in cues(kb) if r["kind"] == "question"))
 
 
