@@ -94,3 +94,17 @@ def test_events_table_shows_a_first_page_unless_limit_says_otherwise(db, monkeyp
     assert "first 3 events" in run("events", "--db", db, "--limit", "3")
     assert len(run("events", "--db", db, "--json").splitlines()) == len(every)  # JSON lines: all unless --limit
     assert [json.loads(x) for x in run("events", "--db", db, "--json", "--limit", "3").splitlines()] == every[:3]
+
+
+def test_resolve_with_workers_rebuilds_the_same_records(db, tmp_path):
+    import shutil
+
+    copy = str(tmp_path / "copy.db")
+    shutil.copy(db, copy)
+    kinds = ("events", "persons", "mechanisms", "statements")
+    before = {k: run("export", "--db", db, "--what", k) for k in kinds}
+    run("resolve", "--db", copy, "--workers", "2")
+    assert {k: run("export", "--db", copy, "--what", k) for k in kinds} == before
+    assert before["events"] and before["persons"]
+    r = CliRunner().invoke(main, ["resolve", "--db", copy, "--workers", "0"])
+    assert r.exit_code != 0 and "workers" in r.output

@@ -290,13 +290,15 @@ def timeline(db: str, mechanism: str | None, person: str | None, pair: str | Non
 @db_option
 @click.option("--kb", "kb_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="Extra knowledge-base file. Repeatable.")
-def resolve(db: str, kb_files: tuple[str, ...]) -> None:
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=1),
+              help="More than 1: sessions are dated and mention rows made in other processes, side by side.")
+def resolve(db: str, kb_files: tuple[str, ...], workers: int) -> None:
     """Rebuild the corpus-level tables (persons, merged events, mechanisms) from the stored documents."""
     from .kb import KnowledgeBase
     from .resolve import resolve as run
 
     store = Store(db)
-    sizes = run(store, KnowledgeBase(kb_files))
+    sizes = run(store, KnowledgeBase(kb_files), workers=workers)
     err.print(", ".join(f"{k} {v}" for k, v in sizes.items()))
 
 
