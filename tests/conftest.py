@@ -6,7 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from huitan.ingest import InputError, read_inputs
 from huitan.kb import KnowledgeBase
+from huitan.model import Document
+from huitan.page import clean_page
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -37,3 +40,21 @@ def corpus_dir() -> Path:
     if not d.is_dir():
         pytest.skip("../shared/corpus is not present")
     return d
+
+
+@pytest.fixture(scope="session")
+def page_documents(kb: KnowledgeBase) -> list[Document]:
+    """The documents of every page at hand: the examples, and the shared corpus and samples when present."""
+    out: list[Document] = []
+    for src in (EXAMPLES, SHARED / "corpus" / "pages", SHARED / "samples"):
+        if not src.is_dir():
+            continue
+        for raw in read_inputs([str(src)]):
+            if isinstance(raw, InputError):
+                continue
+            try:
+                out.extend(clean_page(raw, kb).documents)
+            except ValueError:
+                continue
+    assert out
+    return out

@@ -7,7 +7,6 @@ shared pages when present), against a slow reference written the obvious way.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -26,36 +25,15 @@ from huitan.actors import (
     _qualified,
     extract_actors,
 )
-from huitan.ingest import InputError, read_inputs
 from huitan.kb import KnowledgeBase
 from huitan.lexicon import CJK, CJK_RE, END, KIND, START, WORD, Lexicon, TokenIndex, lexicon, tokens
-from huitan.page import clean_page
 
-ROOT = Path(__file__).resolve().parent.parent
-SOURCES = [ROOT / "examples" / "pages", ROOT.parent / "shared" / "corpus" / "pages", ROOT.parent / "shared" / "samples"]
 NON_CHAIN_RE = re.compile(rf"[^{CJK}0-9、]")
 
 
 @pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return KnowledgeBase()
-
-
-@pytest.fixture(scope="module")
-def docs(kb: KnowledgeBase) -> list:
-    out = []
-    for src in SOURCES:
-        if not src.is_dir():
-            continue
-        for raw in read_inputs([str(src)]):
-            if isinstance(raw, InputError):
-                continue
-            try:
-                out.extend(clean_page(raw, kb).documents)
-            except ValueError:
-                continue
-    assert out
-    return out
+def docs(page_documents: list) -> list:
+    return page_documents
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ generated text.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -26,46 +25,27 @@ from huitan.events import (
     _section_actors,
     _Span,
 )
-from huitan.ingest import InputError, read_inputs
 from huitan.kb import KnowledgeBase
 from huitan.mechanisms import _index as mechanism_index
 from huitan.model import DocActors, Mention
-from huitan.page import clean_page
 from huitan.textutil import sentences
 from huitan.triggers import cues
 
-ROOT = Path(__file__).resolve().parent.parent
-SOURCES = [ROOT / "examples" / "pages", ROOT.parent / "shared" / "corpus" / "pages", ROOT.parent / "shared" / "samples"]
 CONJ_START = ("与", "同", "和", "并与", "并同", "及", "以及", "跟")
 GATED = [events.BOOK, events.INVITE, events.FRAME, events.ELECTED, events.HEADED, events.BASIS]
 
 
 @pytest.fixture(scope="module")
-def kb() -> KnowledgeBase:
-    return KnowledgeBase()
-
-
-@pytest.fixture(scope="module")
-def spans(kb: KnowledgeBase) -> list[tuple[_Span, list[Mention]]]:
+def spans(kb: KnowledgeBase, page_documents: list) -> list[tuple[_Span, list[Mention]]]:
     """Each section with its actors (as events reads them) and all its mentions."""
     out = []
-    for src in SOURCES:
-        if not src.is_dir():
-            continue
-        for raw in read_inputs([str(src)]):
-            if isinstance(raw, InputError):
-                continue
-            try:
-                docs = clean_page(raw, kb).documents
-            except ValueError:
-                continue
-            for d in docs:
-                actors = extract_actors(d, kb)
-                for section in ("title", d.body_section, "caption"):
-                    text = d.section_text(section)
-                    if text:
-                        ms = [m for m in actors.mentions if m.section == section]
-                        out.append((_Span(text, *_section_actors(actors, section)), ms))
+    for d in page_documents:
+        actors = extract_actors(d, kb)
+        for section in ("title", d.body_section, "caption"):
+            text = d.section_text(section)
+            if text:
+                ms = [m for m in actors.mentions if m.section == section]
+                out.append((_Span(text, *_section_actors(actors, section)), ms))
     assert len(out) > 50
     return out
 
