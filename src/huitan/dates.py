@@ -433,9 +433,6 @@ def _intersect(a: list[Interval], b: list[Interval]) -> list[Interval]:
     return out
 
 
-FORMER = ("前", "原", "已故", "退休")
-
-
 def _person_intervals(kb: KnowledgeBase, p: Person) -> list[Interval] | None:
     """When this person held every written position (None when nothing is known)."""
     if not p.positions:
@@ -447,8 +444,9 @@ def _person_intervals(kb: KnowledgeBase, p: Person) -> list[Interval] | None:
     terms: dict[str, list[tuple[str, Interval]]] = kb.derived("dates.terms", _terms)
     held = [t for ent in entries for t in terms[ent["id"]]]
     result: list[Interval] | None = None
+    former = lexicon(kb).of("former")  # 前/原…国防部长: a position once held, not one that dates the event
     for pos in p.positions:
-        if pos.startswith(FORMER):
+        if pos.startswith(former):
             continue
         roles = officeholders.roles_of(kb, pos)
         spans = [iv for role, iv in held if role in roles]

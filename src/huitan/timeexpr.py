@@ -29,6 +29,7 @@ from .kb import KnowledgeBase, Schema
 WORD_KINDS = {
     "part_of_day", "relative", "month_part", "until", "since", "period_noun", "speech",
     "future", "past", "during", "themed_year", "event_noun", "relative_year", "weekday", "dateline", "after_event", "occasion",
+    "former",  # a position so marked (前国防部长) was held before: not a tenure that dates the event
 }
 EVENT_TYPES = {"MEET", "TALKS", "VISIT", "CONFERENCE", "SIGN", "MESSAGE", "CALL", "CREDENTIALS", "EXERCISE", "AID"}
 RELATIVE_VALUES = {"same", "next", "prev", "today", "yesterday", "tomorrow", "recent"}
