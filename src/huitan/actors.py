@@ -40,7 +40,7 @@ from huitan.lexicon import (
     tokens,
 )
 from huitan.model import DocActors, Document, Mention, Person
-from huitan.persons import names_match
+from huitan.persons import cached_name_parts, names_match
 
 # Characters a position chain is written in (the enumeration comma 、 joins positions).
 CHAIN_CHAR_RE = re.compile(rf"[{CJK}0-9、]")
@@ -573,7 +573,7 @@ def _group(spans: list[tuple[str, Span]]) -> tuple[list[Person], list[int]]:
     index: dict[str, list[int]] = {}
     owner = []
     for section, s in spans:
-        parts = coref.cached_name_parts(s.name)
+        parts = cached_name_parts(s.name)
         first, last = parts[0], parts[-1]
         c = _span_country(s)
         found = None

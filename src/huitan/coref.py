@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from functools import lru_cache
 
 from huitan.lexicon import CJK, CJK_RE, END, KIND, START, WORD, Lexicon, TokenIndex
 from huitan.model import Mention, Person
-from huitan.persons import name_parts
+from huitan.persons import cached_name_parts
 from huitan.textutil import sentences
 
 DOTS = "·•‧・．"
@@ -30,7 +29,6 @@ INNER_CONJ = frozenset({"与", "和"})
 ORG_START_KINDS = frozenset({"place", "country", "org"})
 BOTH_SIDES = "双方"
 CJK_RUN_RE = re.compile(f"[{CJK}]+")
-cached_name_parts = lru_cache(maxsize=8192)(name_parts)  # read only: callers keep the first and last part
 
 
 # ------------------------------------------------------------------ organisations and places

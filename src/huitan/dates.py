@@ -48,7 +48,7 @@ from .datekb import (  # noqa: F401  (re-exported: the knowledge tables dates ar
 )
 from .kb import KnowledgeBase
 from .model import DateValue, DocActors, Document, Event, Evidence, Person
-from .textutil import sentences
+from .textutil import any_of, sentences
 from .timeexpr import DateExpr, lexicon, parse_dates
 from .timeline import timeline  # noqa: F401  (re-exported for the CLI)
 
@@ -240,15 +240,11 @@ class Cues:
     since: re.Pattern[str]
 
 
-def _alt(words: Sequence[str]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(w) for w in words) or "(?!)")
-
-
 def _build_cues(kb: KnowledgeBase) -> Cues:
     lex = lexicon(kb)
     ordered = tuple((w, w[::-1], kind) for kind in ("future", "past") for w in lex.of(kind))
-    return Cues(_alt(lex.of("speech")), _alt([w for w, _, _ in ordered]), _alt([b for _, b, _ in ordered]),
-                ordered, _alt(lex.of("after_event")), _alt(lex.of("since")))
+    return Cues(any_of(lex.of("speech")), any_of([w for w, _, _ in ordered]), any_of([b for _, b, _ in ordered]),
+                ordered, any_of(lex.of("after_event")), any_of(lex.of("since")))
 
 
 def cues(kb: KnowledgeBase) -> Cues:

@@ -37,7 +37,7 @@ from .mechanisms import Mechanism, find_mechanisms, may_name_session
 from .merge import ROLE_RANK, DocEvent, delegation_attends, merge_in_document, visitors_are_guests
 from .model import DocActors, Document, Event, Evidence, Mention, Participant, Statement
 from .statements import extract_statements
-from .textutil import sentences
+from .textutil import any_of, sentences
 from .triggers import TYPES, cues, words
 
 CLAUSE_SEP = "，,；;"
@@ -138,30 +138,24 @@ def _build_index(kb: KnowledgeBase) -> _Index:
     automaton = ahocorasick_rs.AhoCorasick([r["word"] for r in entries],
                                            matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
                                            implementation=ahocorasick_rs.Implementation.DFA)  # twice as fast to scan
-    backref = {typ: _alternation(sorted({r["word"] for r in rows if r["kind"] == "backref" and len(r["word"]) <= 3
+    backref = {typ: any_of(sorted({r["word"] for r in rows if r["kind"] == "backref" and len(r["word"]) <= 3
                                          and r.get("type") in (None, typ)}))
                for typ in TYPES}
     holding = sorted({r["word"] for r in rows if r["kind"] == "role" and r.get("role") is None}, key=len, reverse=True)
     return _Index(
-        automaton=automaton, entries=entries, holding=_alternation(holding), backref=backref,
-        before=tuple(words(kb, "before")), future=words(kb, "future"), plural=_alternation(words(kb, "plural")),
+        automaton=automaton, entries=entries, holding=any_of(holding), backref=backref,
+        before=tuple(words(kb, "before")), future=words(kb, "future"), plural=any_of(words(kb, "plural")),
         delegation=words(kb, "delegation"), via=words(kb, "via"),
         visit_places={r["word"]: (r["place"], r.get("country")) for r in entries if r.get("place")},
         speech=words(kb, "speech"),
-        event_word=_alternation(sorted({r["word"] for r in entries if r["kind"] == "event"})),
+        event_word=any_of(sorted({r["word"] for r in entries if r["kind"] == "event"})),
         welcome=words(kb, "welcome"), naval=words(kb, "naval"),
-        sentence_future=_alternation([r["word"] for r in rows if r["kind"] == "future" and r.get("group") == "sentence"]),
+        sentence_future=any_of([r["word"] for r in rows if r["kind"] == "future" and r.get("group") == "sentence"]),
         codes={(c["type"], c.get("subtype")): c for c in kb.table(CODE_SCHEMA)},
         visit_words=sorted({r["word"] for r in entries if r["kind"] == "event" and r["type"] == "VISIT"}, key=len),
-        future_re=_alternation([w for w in words(kb, "future") if w != INVITE_WORD]))
+        future_re=any_of([w for w in words(kb, "future") if w != INVITE_WORD]))
 
 
-NOTHING = re.compile(r"(?!)")
-
-
-def _alternation(ws: list[str]) -> re.Pattern[str]:
-    """A pattern matching any of ``ws``, the first listed where several match at one position."""
-    return re.compile("|".join(map(re.escape, ws))) if ws else NOTHING
 
 
 # ---------------------------------------------------------------- actors of a section

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 from huitan.kb import KnowledgeBase
@@ -30,6 +31,9 @@ def name_parts(name: str) -> list[str]:
     for d in DOTS:
         name = name.replace(d, "·")
     return [x.strip() for x in name.split("·") if x.strip()]
+
+
+cached_name_parts = lru_cache(maxsize=8192)(name_parts)  # read only: callers keep the first and last part
 
 
 def names_match(a: str, b: str) -> bool:

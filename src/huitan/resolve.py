@@ -75,9 +75,10 @@ def resolve(store: Store, kb: KnowledgeBase, workers: int = 1) -> dict[str, int]
             linker.add(p)
     persons = linker.link()
     scratch = _scratch_file() if side else None
-    mentions = _Forked(write_mentions, store.path, linker, scratch) if scratch else None
+    mention_file = _Forked(write_mentions, store.path, linker, scratch) if scratch else None
     try:
-        run = _Run(store, linker, dating.result() if dating else session_dates(store, kb), mentions=not mentions)
+        run = _Run(store, linker, dating.result() if dating else session_dates(store, kb),
+                   mentions=mention_file is None)
         for sql in ("CREATE TEMP TABLE IF NOT EXISTS resolve_events (kept INTEGER NOT NULL, seq INTEGER NOT NULL,"
                     " record BLOB NOT NULL, PRIMARY KEY (kept, seq)) WITHOUT ROWID",
                     "CREATE TEMP TABLE IF NOT EXISTS resolve_statements (seq INTEGER PRIMARY KEY, record BLOB NOT NULL)",
@@ -85,9 +86,9 @@ def resolve(store: Store, kb: KnowledgeBase, workers: int = 1) -> dict[str, int]
             db.execute(sql)  # emptied here, not dropped after: dropping walks every page; closing is free
         store.replace_corpus(persons=[p.to_dict() for p in persons], mentions=run.documents(), events=run.events(),
                              mechanisms=run.mechanisms(), statements=run.statements(),
-                             mentions_from=mentions.result if mentions else None)
+                             mentions_from=mention_file.result if mention_file else None)
     finally:
-        for f in (dating, mentions):
+        for f in (dating, mention_file):
             if f:
                 f.close()
         if scratch:
@@ -146,15 +147,15 @@ def mention_rows(doc_id: str, actors: dict[str, Any], pids: list[str]) -> Iterat
 def write_mentions(db_path: str, linker: PersonLinker, out: str) -> str:
     """The mention rows of every stored analysis, in document order, into a ``mentions`` table in ``out``
     (returned)."""
-    src = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True)
+    src = Store(db_path, readonly=True)
     dst = sqlite3.connect(out, isolation_level=None)
     try:
         dst.execute("PRAGMA journal_mode=OFF")  # a scratch file: nothing to roll back to, nothing to sync
         dst.execute("PRAGMA synchronous=OFF")
-        dst.execute("DROP TABLE IF EXISTS mentions")
+        dst.execute("DROP TABLE IF EXISTS mentions")  # left by a side process that failed half-way
         dst.execute("CREATE TABLE mentions (doc_id, person_id, kind, name, text, section, start, \"end\", country)")
         dst.execute("BEGIN")
-        for doc_id, raw in src.execute(f"SELECT doc_id, CAST(analysis AS BLOB) {ANALYSED} ORDER BY rowid"):
+        for doc_id, raw in src.db.execute(f"SELECT doc_id, CAST(analysis AS BLOB) {ANALYSED} ORDER BY rowid"):
             actors = orjson.loads(raw).get("actors") or {}
             pids = [linker.person_id(p) for p in actors.get("persons") or []]
             dst.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?)", mention_rows(doc_id, actors, pids))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 SENTENCE_END = re.compile(r"[^。！？!?\n]*(?:[。！？!?]+[”’」』\"]?|\n|$)")
@@ -23,6 +24,17 @@ def _sentences(text: str) -> tuple[tuple[int, int], ...]:
             s = m.start()
             spans.append((s + len(seg) - len(seg.lstrip()), s + len(seg.rstrip())))
     return tuple(spans)
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex source matching any of ``words`` (the first listed where several match at one position);
+    with no words, one that never matches."""
+    return "|".join(map(re.escape, words)) or "(?!)"
+
+
+def any_of(words: Iterable[str]) -> re.Pattern[str]:
+    """:func:`alternation`, compiled."""
+    return re.compile(alternation(words))
 
 
 def fold(text: str) -> str:

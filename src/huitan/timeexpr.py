@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from .kb import KnowledgeBase, Schema
+from .textutil import alternation
 
 WORD_KINDS = {
     "part_of_day", "relative", "month_part", "until", "since", "period_noun", "speech",
@@ -130,10 +131,6 @@ def cn_int(s: str) -> int:
     return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[units] if units else 0)
 
 
-def _alt(words: tuple[str, ...]) -> str:
-    return "|".join(re.escape(w) for w in words) or "(?!)"
-
-
 def _build(kb: KnowledgeBase) -> Lexicon:
     groups: dict[str, list[str]] = {}
     values: dict[tuple[str, str], str] = {}
@@ -152,10 +149,10 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     mo = rf"(?:{dig}{{1,2}}|十[一二]?|[一二三四五六七八九])"
     dn = rf"(?:{dig}{{1,2}}|[二三]?十[一二三四五六七八九]?|[一二三四五六七八九])"
     sep = rf"{sp}(?:至|到|[-—–~～－]+){sp}"
-    pod = rf"(?P<pod>{_alt(words.get('part_of_day', ()))})?"
-    part = _alt(words.get("month_part", ()))
-    rel_year = _alt(words.get("relative_year", ()))
-    dateline = _alt(words.get("dateline", ()))
+    pod = rf"(?P<pod>{alternation(words.get('part_of_day', ()))})?"
+    part = alternation(words.get("month_part", ()))
+    rel_year = alternation(words.get("relative_year", ()))
+    dateline = alternation(words.get("dateline", ()))
     full = rf"{y}{sp}年{sp}{mo}{sp}月{sp}{dn}{sp}[日号]|{dig}{{4}}/{dig}{{1,2}}/{dig}{{1,2}}"
     nb = r"(?<![0-9０-９])"
 
@@ -169,11 +166,11 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         ("anniversary", rf"[(（]{sp}(?P<a1>{full}){sep}(?P<a2>{full}){sp}[)）]", ("(（", ")）", SEPARATORS)),
         ("anniversary", rf"(?<=周年){sp}[(（]{sp}(?P<a1>{y}){sp}年?(?:{sep}(?P<a2>{y}){sp}年?)?{sp}[)）]",
          ("(（", ")）")),
-        ("period", rf"{nb}(?P<y>{y}){sp}年?{sep}(?P<y2>{y}){sp}年(?:{_alt(words.get('period_noun', ()))})?",
+        ("period", rf"{nb}(?P<y>{y}){sp}年?{sep}(?P<y2>{y}){sp}年(?:{alternation(words.get('period_noun', ()))})?",
          ("年", SEPARATORS)),
-        ("period", rf"(?:{_alt(words.get('until', ()))}){sp}(?P<y>{y}){sp}年(?!{sp}{mo}{sp}月)",
+        ("period", rf"(?:{alternation(words.get('until', ()))}){sp}(?P<y>{y}){sp}年(?!{sp}{mo}{sp}月)",
          ("年", marks("until"))),
-        ("period", rf"{nb}(?P<y>{y}){sp}年(?:底前|末前|内|(?:{_alt(words.get('since', ()))}))",
+        ("period", rf"{nb}(?P<y>{y}){sp}年(?:底前|末前|内|(?:{alternation(words.get('since', ()))}))",
          ("年", "底末内" + marks("since"))),
         ("range", rf"{nb}(?:(?P<y>{y}){sp}年{sp})?(?P<m>{mo}){sp}月{sp}(?P<d>{dn}){sp}[日号]?{sep}"
                   rf"(?:(?:(?P<y2>{y}){sp}年{sp})?(?P<m2>{mo}){sp}月{sp})?(?P<d2>{dn}){sp}[日号]{pod}",
@@ -202,7 +199,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
                      rf"{sp}日(?=(?:[零一二三四五六七八九十两]{{1,3}}|{dig}{{1,2}})[时点])", ("日", "时点")),
         # the day in brackets after a relative word, as Taiwanese and Hong Kong papers write it: 昨(27)日下午
         ("day_only", rf"[(（]{sp}(?P<d>{dig}{{1,2}}){sp}[)）]{sp}日{pod}", ("(（", ")）", "日")),
-        ("relative", rf"(?P<rel>{_alt(words.get('relative', ()))}){pod}", (marks("relative"),)),
+        ("relative", rf"(?P<rel>{alternation(words.get('relative', ()))}){pod}", (marks("relative"),)),
         ("year", rf"{nb}(?P<y>{y}){sp}年(?!{sp}{mo}{sp}月)(?![代间度])", ("年",)),
         # a bare 去年, 明年
         ("year", rf"(?P<ry>{rel_year})(?!{sp}(?:{mo}{sp}月|年?[底末初]))", (marks("relative_year"),)),
@@ -212,11 +209,11 @@ def _build(kb: KnowledgeBase) -> Lexicon:
     trigger = re.compile("|".join(
         [re.escape(c) + rf"{sp}[)）]?{sp}[月日号年]" for c in NUMERALS]
         + [re.escape(c) + rf"[/.\-]{dig}" for c in DIGITS]
-        + [_alt(words.get("relative", ())), rel_year]))
+        + [alternation(words.get("relative", ())), rel_year]))
     needs, need_bits = _need_masks([needs for _, _, needs in patterns])
     return Lexicon(words, values, relative_pod, tuple((k, re.compile(p)) for k, p, _ in patterns), trigger,
                    needs, need_bits, _any_of(need_bits),
-                   re.compile(_alt(words.get("weekday", ()))))
+                   re.compile(alternation(words.get("weekday", ()))))
 
 
 def _any_of(chars: dict[str, int]) -> re.Pattern[str]:
