@@ -63,6 +63,7 @@ RUN_BEFORE_RE = re.compile(rf"[{CJK}\-－‐]{{1,16}}$")
 DOTS = "·•‧・．"
 NAME_SEPS = DOTS + "-－‐"
 DOTS_SET = frozenset(DOTS)
+DOT_RE = re.compile(f"[{DOTS}]")
 LATIN_ALIAS_RE = re.compile(r"\s?[（(]\s?([A-ZÀ-Ỹ][A-Za-zÀ-ỹ .'’\-–]{1,60}?)\s?[)）]")
 # what may follow a name: rank, title, honorific, a boundary word, a plural back-reference
 END_KINDS = frozenset({"boundary", "title", "rank", "honorific", "backref", "org_word"})
@@ -100,7 +101,7 @@ def _cut(text: str) -> tuple[str, ...]:
     return tuple(rjieba.cut(text))
 
 
-@dataclass
+@dataclass(slots=True)
 class Span:
     """A person mention found in one section, before grouping into persons."""
 
@@ -223,7 +224,7 @@ def _name_before(text: str, lex: Lexicon, ti: TokenIndex, s: int, taken: set[int
 def _dot_runs(text: str) -> list[tuple[int, int]]:
     """Spans of character runs joined by name dots (``穆罕默德·萨拉赫·埃尔丁``)."""
     runs: list[tuple[int, int]] = []
-    if not any(d in text for d in DOTS):
+    if DOT_RE.search(text) is None:
         return runs
     for a, b in _name_dots(text):
         after = RUN_AFTER_RE.match(text, b)
@@ -252,7 +253,8 @@ def _dot_names(text: str, lex: Lexicon, ti: TokenIndex, a: int, b: int) -> list[
     """Foreign ``·`` names in the run ``[a, b)``: split at title, rank and boundary words."""
     cuts = [a]
     # a regnal number before a name dot belongs to the name (阿卜杜拉二世·伊本·侯赛因), not a numeral word
-    regnal = [(m.start(), m.end()) for m in REGNAL_RE.finditer(text, a, b) if text[m.end():m.end() + 1] in DOTS]
+    regnal = [(m.start(), m.end()) for m in REGNAL_RE.finditer(text, a, b) if text[m.end():m.end() + 1] in DOTS] \
+        if text.find("世", a, b) >= 0 else []
     for t in ti.within(a, b):
         if t[KIND] in DOT_CUT_KINDS and not (regnal and any(s <= t[START] < e for s, e in regnal)):
             cuts += [t[START], t[END]]
@@ -325,9 +327,8 @@ def _chain(text: str, ti: TokenIndex, name_start: int, found: _Found) -> tuple[i
     for tk in reversed(ti.within(j, name_start)):
         if tk[KIND] not in CHAIN_STOP_KINDS:
             continue
-        after = ti.by_start.get(tk[END])
         if tk[WORD] in INNER_CONJ and ti.by_end.get(tk[START]) is None and tk[START] not in name_ends \
-                and tk[START] > j and (after is None or after[KIND] != "country"):
+                and tk[START] > j and ((after := ti.by_start.get(tk[END])) is None or after[KIND] != "country"):
             continue  # 与/和 inside a body's name (中央宣教与民运部)
         j = tk[END]
         if tk[KIND] == "boundary" and name_start - j <= CHAIN_MAX:
@@ -336,11 +337,12 @@ def _chain(text: str, ti: TokenIndex, name_start: int, found: _Found) -> tuple[i
     # split into elements at 、 and 兼
     elems: list[tuple[int, int]] = []
     s = j
-    for m in CHAIN_SEP_RE.finditer(text, j, name_start):
-        i = m.start()
-        if text[i] == "、" or ti.by_start.get(i) is None:
-            elems.append((s, i))
-            s = i + 1
+    if CHAIN_SEP_RE.search(text, j, name_start):
+        for m in CHAIN_SEP_RE.finditer(text, j, name_start):
+            i = m.start()
+            if text[i] == "、" or ti.by_start.get(i) is None:
+                elems.append((s, i))
+                s = i + 1
     elems.append((s, name_start))
     # keep the trailing run of elements that end with a title word
     kept: list[tuple[int, int]] = []
@@ -486,6 +488,8 @@ def _spans(text: str, lex: Lexicon, ti: TokenIndex) -> list[Span]:
             if begin is not None:
                 claim(begin, t[START])
                 taken.add(t[START])
+    if not claimed:
+        return _bylines(text, names)
     found = _Found(set(names.values()), sorted(names.values()), text[::-1])
     spans = []
     for a, b in claimed:
@@ -602,10 +606,12 @@ def _group(spans: list[tuple[str, Span]]) -> tuple[list[Person], list[int]]:
         _merge_into(p, s, positions=fuller)
         owner.append(found)
     # a person never named with a chain keeps the titles written after the name
-    for i, p in enumerate(persons):
-        if not p.positions:
-            p.positions = list(dict.fromkeys(t for (_, s), o in zip(spans, owner, strict=True) if o == i
-                                             for t in s.post))
+    post: dict[int, list[str]] = {}
+    for (_, s), o in zip(spans, owner, strict=True):
+        if s.post and not persons[o].positions:
+            post.setdefault(o, []).extend(s.post)
+    for o, titles in post.items():
+        persons[o].positions = list(dict.fromkeys(titles))
     return persons, owner
 
 

@@ -153,7 +153,9 @@ def _surname_refs(texts: dict[str, str], tis: dict[str, TokenIndex], lex: Lexico
     for i, p in enumerate(persons):
         if i not in bylines and 2 <= len(p.name) <= 4 and DOTS_SET.isdisjoint(p.name):
             by_surname.setdefault(p.name[0], []).append(i)
-    out = []
+    out: list[Mention] = []
+    if not by_surname:
+        return out
     for sec, text in texts.items():
         ti = tis[sec]
         for t in ti.of_kind("title"):
@@ -180,7 +182,9 @@ def _plural_refs(texts: dict[str, str], tis: dict[str, TokenIndex], persons: lis
     out = []
     for sec, text in texts.items():
         ti = tis[sec]
-        refs = ti.of_kind("backref")
+        # the references that may pick out persons: 双方, or a plural word before a title (两位部长)
+        refs = [t for t in ti.of_kind("backref")
+                if t[WORD] == BOTH_SIDES or (nxt := ti.by_start.get(t[END])) is not None and nxt[KIND] == "title"]
         if not refs:
             continue
         seen = sorted((m.start, m.entity) for m in mentions if m.section == sec and m.entity is not None)
@@ -222,5 +226,6 @@ def back_references(texts: dict[str, str], tis: dict[str, TokenIndex], lex: Lexi
     bylines = {i for i, p in enumerate(persons) if _is_byline(p)}
     out = _repeats(texts, tis, persons, taken)
     out += _surname_refs(texts, tis, lex, persons, taken, bylines)
-    out += _plural_refs(texts, tis, persons, mentions + out, bylines)
+    if len(persons) - len(bylines) >= 2:  # a plural reference picks out two persons
+        out += _plural_refs(texts, tis, persons, mentions + out, bylines)
     return out

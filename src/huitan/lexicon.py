@@ -256,9 +256,6 @@ def lexicon(kb: KnowledgeBase) -> Lexicon:
     return kb.derived("actors.lexicon", _build)
 
 
-_FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
-
-
 @dataclass
 class TokenIndex:
     """Tokens of one text, indexed by start and end offset.
@@ -269,9 +266,9 @@ class TokenIndex:
     tokens: list[Token]
     by_start: dict[int, Token]
     by_end: dict[int, Token]
-    starts: list[int]
+    starts: tuple[int, ...]
     by_kind: dict[str, list[Token]]
-    ends: list[int] = field(default_factory=list)
+    ends: tuple[int, ...] = ()
 
     def of_kind(self, *kinds: str) -> list[Token]:
         """Tokens of the given kinds, in text order."""
@@ -294,7 +291,7 @@ class TokenIndex:
         return self.tokens[bisect_left(self.starts, a):bisect_right(self.ends, b)]
 
 
-def _picker(ids: list[int]) -> Callable[[list[Any]], tuple[Any, ...]]:
+def _picker(ids: tuple[int, ...]) -> Callable[[list[Any]], tuple[Any, ...]]:
     """A function picking the items at ``ids`` of a list, as a tuple (one C call)."""
     if len(ids) == 1:
         return lambda items: (items[ids[0]],)
@@ -305,15 +302,18 @@ def tokens(lex: Lexicon, text: str) -> TokenIndex:
     """Run the automaton over ``text``: non-overlapping leftmost-longest tokens."""
     raw = lex.automaton.find_matches_as_indexes(text)
     if not raw:
-        return TokenIndex([], {}, {}, [], {}, [])
-    ids = list(map(_FIRST, raw))
-    starts = list(map(_SECOND, raw))
-    ends = list(map(_THIRD, raw))
+        return TokenIndex([], {}, {}, (), {}, ())
+    # (the zipped sequences all come from ``raw``: they have its length)
+    ids, starts, ends = zip(*raw, strict=False)
     pick = _picker(ids)
     toks: list[Token] = list(zip(starts, ends, pick(lex.kinds), pick(lex.words), pick(lex.countries),
-                                 strict=True))
+                                 strict=False))
     by_kind: dict[str, list[Token]] = {}
     for t in compress(toks, pick(lex.listed)):  # boundary words are looked up, never listed
-        by_kind.setdefault(t[KIND], []).append(t)
-    return TokenIndex(toks, dict(zip(starts, toks, strict=True)), dict(zip(ends, toks, strict=True)),
+        listed = by_kind.get(t[KIND])
+        if listed is None:
+            by_kind[t[KIND]] = [t]
+        else:
+            listed.append(t)
+    return TokenIndex(toks, dict(zip(starts, toks, strict=False)), dict(zip(ends, toks, strict=False)),
                       starts, by_kind, ends)
