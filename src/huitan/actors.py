@@ -63,7 +63,6 @@ RUN_BEFORE_RE = re.compile(rf"[{CJK}\-－‐]{{1,16}}$")
 DOTS = "·•‧・．"
 NAME_SEPS = DOTS + "-－‐"
 DOTS_SET = frozenset(DOTS)
-DOT_RE = re.compile(f"[{DOTS}]")
 LATIN_ALIAS_RE = re.compile(r"\s?[（(]\s?([A-ZÀ-Ỹ][A-Za-zÀ-ỹ .'’\-–]{1,60}?)\s?[)）]")
 # what may follow a name: rank, title, honorific, a boundary word, a plural back-reference
 END_KINDS = frozenset({"boundary", "title", "rank", "honorific", "backref", "org_word"})
@@ -221,10 +220,29 @@ def _name_before(text: str, lex: Lexicon, ti: TokenIndex, s: int, taken: set[int
     return None
 
 
+def _vi_names(text: str, lex: Lexicon) -> Iterator[re.Match[str]]:
+    """The matches of ``lex.vi_name_re`` in ``text`` (as ``finditer`` gives them), tried only before a middle
+    character (氏, 文): a pattern that starts with the surnames' set is tried at every offset."""
+    middles = sorted(i for c in lex.vi_middles for i in _offsets(text, c) if i > 0)
+    end = 0
+    for i in middles:
+        if i - 1 >= end and (m := lex.vi_name_re.match(text, i - 1)):
+            end = m.end()
+            yield m
+
+
+def _offsets(text: str, c: str) -> Iterator[int]:
+    """Offsets of the character ``c`` in ``text``."""
+    i = text.find(c)
+    while i >= 0:
+        yield i
+        i = text.find(c, i + 1)
+
+
 def _dot_runs(text: str) -> list[tuple[int, int]]:
     """Spans of character runs joined by name dots (``穆罕默德·萨拉赫·埃尔丁``)."""
     runs: list[tuple[int, int]] = []
-    if DOT_RE.search(text) is None:
+    if not any(map(text.__contains__, DOTS)):
         return runs
     for a, b in _name_dots(text):
         after = RUN_AFTER_RE.match(text, b)
@@ -463,7 +481,7 @@ def _spans(text: str, lex: Lexicon, ti: TokenIndex) -> list[Span]:
             if after is not None:
                 claim(t[END], after)
     marker = lex.name_marker[0][:1]
-    for m in lex.vi_name_re.finditer(text):
+    for m in _vi_names(text, lex):
         a = m.start()
         if text[a] != marker and not _starts_name(text, ti, a, set()):
             continue

@@ -120,6 +120,7 @@ class Lexicon:
     name_marker: tuple[str, str | None]  # (surname, middle-name character) marking one country's names
     kanji_countries: frozenset[str]  # countries whose names are written in kanji, not Chinese surnames
     vi_name_re: re.Pattern[str]  # Vietnamese names with a middle 氏 or 文 (裴氏明怀, 阮文年)
+    vi_middles: str  # the middle characters those names have second (氏, 文)
     country_names: dict[str, str]  # every written country form → code
     pair_shorts: dict[str, str]  # one-character short forms (越, 中) → code
     suffixes: dict[str, tuple[str, ...]]  # organisation suffixes (部, 委员会) by their last character
@@ -214,6 +215,7 @@ def _build(kb: KnowledgeBase) -> Lexicon:
         latin_surnames=latin,
         name_marker=marker,
         vi_name_re=_vi_name_re(chars["surname_vi"], marker[0][1:2], chars["vi_middle"]),
+        vi_middles=marker[0][1:2] + chars["vi_middle"],
         country_names=country_names,
         pair_shorts=pair_shorts,
         suffixes={c: tuple(sfs) for c, sfs in by_last.items()},
