@@ -271,8 +271,9 @@ def _dot_names(text: str, lex: Lexicon, ti: TokenIndex, a: int, b: int) -> list[
     """Foreign ``·`` names in the run ``[a, b)``: split at title, rank and boundary words."""
     cuts = [a]
     # a regnal number before a name dot belongs to the name (阿卜杜拉二世·伊本·侯赛因), not a numeral word
-    regnal = [(m.start(), m.end()) for m in REGNAL_RE.finditer(text, a, b) if text[m.end():m.end() + 1] in DOTS] \
-        if text.find("世", a, b) >= 0 else []
+    regnal: list[tuple[int, int]] = []
+    if text.find("世", a, b) >= 0:  # every regnal number ends in 世
+        regnal = [(m.start(), m.end()) for m in REGNAL_RE.finditer(text, a, b) if text[m.end():m.end() + 1] in DOTS]
     for t in ti.within(a, b):
         if t[KIND] in DOT_CUT_KINDS and not (regnal and any(s <= t[START] < e for s, e in regnal)):
             cuts += [t[START], t[END]]
@@ -355,12 +356,11 @@ def _chain(text: str, ti: TokenIndex, name_start: int, found: _Found) -> tuple[i
     # split into elements at 、 and 兼
     elems: list[tuple[int, int]] = []
     s = j
-    if CHAIN_SEP_RE.search(text, j, name_start):
-        for m in CHAIN_SEP_RE.finditer(text, j, name_start):
-            i = m.start()
-            if text[i] == "、" or ti.by_start.get(i) is None:
-                elems.append((s, i))
-                s = i + 1
+    for m in CHAIN_SEP_RE.finditer(text, j, name_start):
+        i = m.start()
+        if text[i] == "、" or ti.by_start.get(i) is None:
+            elems.append((s, i))
+            s = i + 1
     elems.append((s, name_start))
     # keep the trailing run of elements that end with a title word
     kept: list[tuple[int, int]] = []
