@@ -132,7 +132,7 @@ def _repeats(texts: dict[str, str], tis: dict[str, TokenIndex], persons: list[Pe
             a = text.find(form)
             while a >= 0:
                 b = a + len(form)
-                if covered.find(1, a, b) < 0 and not any(a < e and s < b for s, e in empty):
+                if covered.find(1, a, b) < 0 and not (empty and any(a < e and s < b for s, e in empty)):
                     end = b
                     t = tis[sec].by_start.get(b)
                     if t is not None and t[KIND] in ("rank", "honorific", "title"):
