@@ -6,6 +6,7 @@ Every sentence here is written for this test (real officeholders, our own words)
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import opencc
@@ -424,3 +425,25 @@ def test_envoy_keeps_positions_listed_before_the_principal(kb):
     actors = extract_actors(doc_of(body), kb)
     p = person(actors, "裴青山")
     assert "外交部长" in p.positions and any(x.endswith("特使") for x in p.positions), p.positions
+
+
+def test_repeated_names_are_found_the_same_under_every_hash_seed() -> None:
+    """Two forms of one person's name that overlap in the text: which is found must not depend on the order of a
+    set of strings (it changes with PYTHONHASHSEED from one process to the next)."""
+    import subprocess
+    import sys
+
+    script = (
+        "from huitan import coref\n"
+        "from huitan.actors import tokens\n"
+        "from huitan.kb import KnowledgeBase\n"
+        "from huitan.lexicon import lexicon\n"
+        "from huitan.model import Person\n"
+        "text = '会谈中阿丙丁表示'\n"
+        "p = Person(name='甲乙·戊己', aliases=['阿丙', '丙丁'])\n"
+        "found = coref._repeats({'body': text}, {'body': tokens(lexicon(KnowledgeBase()), text)}, [p], {})\n"
+        "print([(m.start, m.end) for m in found])\n"
+    )
+    outs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(8)}
+    assert len(outs) == 1, outs

@@ -109,7 +109,7 @@ def _repeats(texts: dict[str, str], tis: dict[str, TokenIndex], persons: list[Pe
     ambiguous: set[str] = set()
     for i, p in enumerate(persons):
         parts = cached_name_parts(p.name)
-        for f in {p.name, *p.aliases, parts[0], parts[-1]}:
+        for f in dict.fromkeys((p.name, *p.aliases, parts[0], parts[-1])):  # in this order: not a set's (hash seed)
             if not f or len(f) < 2 or not CJK_RE.match(f):
                 continue
             if forms.get(f, i) != i:
