@@ -146,6 +146,14 @@ M005_PARTICIPANT_DATES = """
         CREATE INDEX events_mechanism_date ON events(mechanism, date_start, event_id);
 """
 
+# Each ingest transaction writes the full-text index's new terms as a segment of their own; segments are
+# merged 16 at a time instead of 4 (every posting is rewritten fewer times: log16, not log4, of the number
+# of transactions), into 16 kB leaf pages instead of 4 kB. Same index contents, same search results.
+M006_FTS_MERGE = """
+        INSERT INTO documents_fts(documents_fts, rank) VALUES ('automerge', 16);
+        INSERT INTO documents_fts(documents_fts, rank) VALUES ('pgsz', 16000)
+"""
+
 # Named migrations, applied in order, each in one transaction. Append; never edit one that has shipped.
 MIGRATIONS: list[tuple[str, str]] = [
     ("001_documents", M001_DOCUMENTS),
@@ -153,6 +161,7 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("003_pages", M003_PAGES),
     ("004_event_query_indexes", M004_EVENT_QUERY_INDEXES),  # `huitan events` at 1M events (benchmarks/)
     ("005_participant_dates", M005_PARTICIPANT_DATES),  # country/person filters in date order
+    ("006_fts_merge", M006_FTS_MERGE),  # cheaper ingest commits
 ]
 
 
