@@ -25,7 +25,7 @@ from .ingest import InputError, ReadOptions, read_inputs
 from .kb import KnowledgeBase
 from .model import Document, RawPage
 from .page import clean_page
-from .store import DocumentRows, Store, document_rows
+from .store import DocumentRows, Rows, Store, document_rows, source_row
 
 
 @dataclass
@@ -104,20 +104,23 @@ class Sorter:
         self.store, self.nd = store, nd
         self.pages: set[str] = set()
         self.docs: set[str] = set()  # new in this run (maybe not written yet)
+        # a store empty at the start holds only what this run wrote: the two sets say what it has
+        self.fresh = store.is_empty()
+        self.presigned = nd is not None and nd.opts == DedupOptions()  # the workers' signatures are the index's
 
     def __call__(self, out: PageOutcome) -> frozenset[str]:
         """Fill ``out.stored`` and ``out.fate``; the ids of the documents to analyse."""
-        if out.key and (out.key in self.pages or self.store.has_page(out.key)):
+        if out.key and (out.key in self.pages or not self.fresh and self.store.has_page(out.key)):
             out.stored = True
             return frozenset()
         self.pages.add(out.key)
         nd = self.nd
         for doc in out.documents:
-            if doc.doc_id in self.docs or self.store.has_document(doc.doc_id):
+            if doc.doc_id in self.docs or not self.fresh and self.store.has_document(doc.doc_id):
                 out.fate[doc.doc_id] = KNOWN
                 continue
             if nd is not None:
-                near, sig = nd.find(doc, out.sigs.get(doc.doc_id) if nd.opts == DedupOptions() else None)
+                near, sig = nd.find(doc, out.sigs.get(doc.doc_id) if self.presigned else None)
                 if near is not None:
                     out.fate[doc.doc_id] = near
                     continue
@@ -242,13 +245,13 @@ def load_near_duplicates(store: Store) -> NearDuplicates:
     return nd
 
 
-def write_outcome(store: Store, out: PageOutcome, summary: IngestSummary) -> None:
-    """Store one sorted page's documents (inside the caller's transaction)."""
+def write_outcome(rows: Rows, out: PageOutcome, summary: IngestSummary) -> None:
+    """Add one sorted page's rows to ``rows`` (the caller stores them, with its batch's, in one transaction)."""
     if out.stored:
         summary.known += len(out.documents)
         return
     if out.key:
-        store.add_page(out.key, out.path, out.url)
+        rows.pages.append((out.key, out.path, out.url))
     replaced: dict[str, str] = {}  # page-local doc id -> the stored document it duplicates
     for doc in out.documents:
         for src in doc.sources:
@@ -256,19 +259,16 @@ def write_outcome(store: Store, out: PageOutcome, summary: IngestSummary) -> Non
         fate = out.fate.get(doc.doc_id, NEW)
         if fate == KNOWN:
             summary.known += 1
-            for src in doc.sources:
-                store.add_source(doc.doc_id, src)
+            rows.sources += [source_row(doc.doc_id, src) for src in doc.sources]
         elif fate != NEW:
             summary.near_duplicates += 1
             replaced[doc.doc_id] = fate
-            for src in doc.sources:
-                store.add_source(fate, src, near_duplicate=True)
+            rows.sources += [source_row(fate, src, near_duplicate=True) for src in doc.sources]
         else:
-            store.add_document(doc, None, out.rows[doc.doc_id])
-            for src in doc.sources:
-                store.add_source(doc.doc_id, src)
+            rows.documents.append(out.rows[doc.doc_id])
+            rows.sources += [source_row(doc.doc_id, src) for src in doc.sources]
             if doc.doc_id in out.sigs:
-                store.add_minhash(doc.doc_id, out.sigs[doc.doc_id])
+                rows.minhashes.append((doc.doc_id, out.sigs[doc.doc_id]))
             summary.new += 1
 
 
@@ -284,10 +284,11 @@ def ingest(paths: Iterable[str], store: Store, opts: IngestOptions | None = None
     def flush() -> None:
         if not pending:
             return
+        rows, before = Rows(), summary.new
+        for out in pending:
+            write_outcome(rows, out, summary)
         with store.transaction():
-            before = summary.new
-            for out in pending:
-                write_outcome(store, out, summary)
+            store.write(rows)
             if summary.new > before:
                 store.set_meta("dirty", "1")
         pending.clear()
