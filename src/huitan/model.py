@@ -15,7 +15,7 @@ DocKind = Literal["article", "teaser"]
 Section = Literal["title", "body", "teaser", "caption"]
 
 
-@dataclass(slots=True)
+@dataclass
 class RawPage:
     """One page as read from an input, before cleaning (output of ``ingest``)."""
 
@@ -28,7 +28,7 @@ class RawPage:
     fmt: str = "txt"  # txt | html | warc | jsonl | stdin
 
 
-@dataclass(slots=True)
+@dataclass
 class Document:
     """A cleaned article or teaser (output of ``page``)."""
 
@@ -70,7 +70,7 @@ class Document:
         return asdict(self)
 
 
-@dataclass(slots=True)
+@dataclass
 class PageResult:
     """A page split into its article and teasers (output of ``page``)."""
 
@@ -82,7 +82,7 @@ class PageResult:
         return ([self.article] if self.article else []) + self.teasers
 
 
-@dataclass(slots=True)
+@dataclass
 class Mention:
     """A typed actor mention: a person, organisation, place or country (output of ``actors``)."""
 
@@ -99,7 +99,7 @@ class Mention:
     entity: int | None = None  # index into DocActors.persons (for person mentions)
 
 
-@dataclass(slots=True)
+@dataclass
 class Person:
     """A person as known in one document (or, after ``resolve``, across the corpus)."""
 
@@ -116,7 +116,7 @@ class Person:
         return asdict(self)
 
 
-@dataclass(slots=True)
+@dataclass
 class DocActors:
     """Everything ``actors`` found in one document."""
 
@@ -124,7 +124,7 @@ class DocActors:
     mentions: list[Mention] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@dataclass
 class Evidence:
     doc_id: str
     section: str
@@ -133,7 +133,7 @@ class Evidence:
     end: int
 
 
-@dataclass(slots=True)
+@dataclass
 class DateValue:
     """An event date as in spec §4."""
 
@@ -146,7 +146,7 @@ class DateValue:
     year_candidates: list[int] = field(default_factory=list)
 
 
-@dataclass(slots=True)
+@dataclass
 class Participant:
     name: str
     role: str
@@ -156,7 +156,7 @@ class Participant:
     entity: int | None = None  # index into DocActors.persons within the document
 
 
-@dataclass(slots=True)
+@dataclass
 class Event:
     """One event as in spec §3 (output of ``events``, dated by ``dates``)."""
 
@@ -183,7 +183,7 @@ class Event:
         return d
 
 
-@dataclass(slots=True)
+@dataclass
 class Statement:
     speaker: str
     topic: str
@@ -196,7 +196,7 @@ class Statement:
         return asdict(self)
 
 
-@dataclass(slots=True)
+@dataclass
 class DocAnalysis:
     """The per-document extraction result that ``store`` keeps and ``resolve`` reads."""
 
