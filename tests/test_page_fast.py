@@ -1,13 +1,15 @@
 """The fast paths of page cleaning and signing agree with their plain definitions.
 
-Gated patterns against the bare patterns, doc ids from line keys against the key of the joined text,
-one-call conversion against line-by-line conversion, and the near-duplicate index's similarity.
+fold against NFKC, gated patterns against the bare patterns, doc ids from line keys against the key of the joined text,
+converting the page against converting each line, and the near-duplicate index's similarity.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+import sys
+import unicodedata
 
 import numpy as np
 import pytest
@@ -17,8 +19,8 @@ from hypothesis import strategies as st
 from huitan.dedup import DedupOptions, NearDuplicates, minhash
 from huitan.kb import KnowledgeBase
 from huitan.model import Document
-from huitan.page import MD_LINK, TITLE_TAIL, doc_id_for, markers, norm_key, to_simplified
-from huitan.textutil import Gate, Gated, required_chars
+from huitan.page import MD_LINK, TITLE_TAIL, doc_id_for, markers, norm_key, text_lines, to_simplified
+from huitan.textutil import Gate, Gated, fold, required_chars
 
 # characters the page patterns care about, and some they do not
 ALPHABET = st.sampled_from(list(
@@ -65,6 +67,18 @@ def test_published_gate_lets_every_stamp_through(kb: KnowledgeBase, texts: list[
             assert mk.published_gate.passes(t)
 
 
+def test_fold_is_nfkc_on_every_character():
+    chars = [chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF]
+    assert [fold(c) for c in chars] == [unicodedata.normalize("NFKC", c) for c in chars]
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.text(st.characters(codec="utf-8"), max_size=12) | st.text(st.sampled_from(
+    "ạ́êả각가ﬁ①（，）ｶﾞ゙゚ཱིྀ"), max_size=12))
+def test_fold_is_nfkc(text: str):
+    assert fold(text) == unicodedata.normalize("NFKC", text)
+
+
 def _doc_id_reference(title: str, body: list[str]) -> str:
     h = hashlib.sha1((norm_key(title) + "\n" + norm_key("\n".join(body))).encode("utf-8"))
     return h.hexdigest()[:16]
@@ -82,9 +96,9 @@ TRADITIONAL = ["越南國防部長潘文江與中國國防部長董軍舉行會�
 
 @settings(max_examples=200, deadline=None)
 @given(lines=st.lists(st.sampled_from(TRADITIONAL) | TEXT, min_size=1, max_size=8))
-def test_converting_lines_in_one_call_is_converting_each(lines: list[str]):
-    lines = [ln for ln in lines if "\n" not in ln and "\r" not in ln]
-    assert to_simplified("\n".join(lines)).split("\n") == [to_simplified(ln) for ln in lines]
+def test_the_lines_of_the_converted_page_are_the_converted_lines(lines: list[str]):
+    text = "\n".join(lines)
+    assert text_lines(to_simplified(text)) == [to_simplified(ln) for ln in text_lines(text)]
 
 
 def test_index_similarity_is_the_share_of_equal_values():

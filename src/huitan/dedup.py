@@ -32,6 +32,8 @@ SIG_DTYPE = np.uint32
 _MASK32 = np.uint64(0xFFFFFFFF)
 _SHIFT = np.uint64(32)
 _CODE_BITS = np.uint64(21)
+# splitmix64's finaliser: shifts and multipliers
+_MIX = tuple(map(np.uint64, (30, 0xBF58476D1CE4E5B9, 27, 0x94D049BB133111EB, 31)))
 _SEED = 1
 
 
@@ -62,11 +64,12 @@ def shingle_hashes(text: str, k: int) -> np.ndarray:
         x <<= _CODE_BITS
         x |= codes[j:j + n]
     # splitmix64 finaliser: every input bit reaches the low 32 bits
-    x ^= x >> np.uint64(30)
-    x *= np.uint64(0xBF58476D1CE4E5B9)
-    x ^= x >> np.uint64(27)
-    x *= np.uint64(0x94D049BB133111EB)
-    x ^= x >> np.uint64(31)
+    s1, m1, s2, m2, s3 = _MIX
+    x ^= x >> s1
+    x *= m1
+    x ^= x >> s2
+    x *= m2
+    x ^= x >> s3
     x &= _MASK32
     return x
 
@@ -88,9 +91,9 @@ def minhash(text: str, opts: DedupOptions) -> np.ndarray:
     64-bit arithmetic is what numpy does).
     """
     a, b = permutations(opts.num_perm)
-    hv = np.multiply.outer(shingle_hashes(text, opts.shingle), a)
-    hv += b
-    return (hv.min(axis=0) >> _SHIFT).astype(SIG_DTYPE)  # the shift is monotonic: taken after the minimum
+    hv = np.multiply.outer(a, shingle_hashes(text, opts.shingle))  # a row per hash function
+    hv += b[:, None]
+    return (hv.min(axis=1) >> _SHIFT).astype(SIG_DTYPE)  # the shift is monotonic: taken after the minimum
 
 
 def _area(p: np.ndarray, s: np.ndarray) -> float:

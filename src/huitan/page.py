@@ -130,14 +130,30 @@ def cjk_count(text: str) -> int:
     return sum(map(len, CJK_RUN.findall(text)))
 
 
+SAMPLE = 3000  # the opening decides the script; converting whole pages costs more than it tells
+
+
 def code_points(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
 
 
+def convert_page(text: str) -> tuple[str, str]:
+    """The page's script (:func:`detect_script`) and its text in Simplified (``text`` itself when Simplified)."""
+    sample = text[:SAMPLE]
+    conv = to_simplified(sample)
+    if script_of(sample, conv) == "simplified":
+        return "simplified", text
+    return "traditional", conv if len(sample) == len(text) else to_simplified(text)
+
+
 def detect_script(text: str) -> str:
     """``traditional`` when enough characters change under t2s conversion, else ``simplified``."""
-    sample = text[:3000]  # the opening decides; converting whole pages costs more than it tells
-    conv = to_simplified(sample)
+    sample = text[:SAMPLE]
+    return script_of(sample, to_simplified(sample))
+
+
+def script_of(sample: str, conv: str) -> str:
+    """The script of ``sample`` given its t2s conversion ``conv``."""
     if conv == sample:
         return "simplified"
     codes = code_points(sample)
@@ -214,7 +230,7 @@ def add_caption(cleaned: Cleaned, line: Line) -> None:
 
 def norm_key(text: str) -> str:
     """The key exact-repeat detection and doc ids use: NFKC, folded punctuation, no whitespace."""
-    return WS.sub("", fold(text))
+    return "".join(fold(text).split())  # str.split's white space is the \s of patterns
 
 
 def doc_id_for(title: str, body: list[str]) -> str:
@@ -280,13 +296,21 @@ def split_image_marker(line: Line, mk: Markers, cleaned: Cleaned) -> Line | None
     return None
 
 
-def read_lines(text: str, mk: Markers, script: str) -> Cleaned:
-    """Split into stripped non-empty lines (converted when Traditional); take published dates off the header."""
-    raw = [ln.replace("\u3000", " ").strip().strip("|").strip() for ln in text.splitlines()]
-    raw = [ln for ln in raw if ln]
-    # converted in one call: no conversion rule spans a line break
+def text_lines(text: str) -> list[str]:
+    """The stripped non-empty lines of ``text``."""
+    lines = (ln.strip().strip("|").strip() for ln in text.replace("\u3000", " ").splitlines())
+    return [ln for ln in lines if ln]
+
+
+def read_lines(text: str, mk: Markers, script: str, simplified: str) -> Cleaned:
+    """Split into stripped non-empty lines (``simplified``: the text converted, :func:`convert_page`); take
+    published dates off the header.
+
+    The lines of the converted text are the converted lines: conversion rules hold letters only, so none
+    spans a line break or white space."""
+    raw = text_lines(text)
     traditional = script == "traditional"
-    conv = to_simplified("\n".join(raw)).split("\n") if traditional else raw
+    conv = text_lines(simplified) if traditional else raw
     cleaned = Cleaned(lines=[])
     for i, (t, o) in enumerate(zip(conv, raw, strict=True)):
         o = unlink(o)
@@ -523,8 +547,8 @@ def clean_page(raw: RawPage, kb: KnowledgeBase) -> PageResult:
         raise ValueError("page has neither text nor HTML")
     if not CJK.search(text):
         raise ValueError("no Chinese text on the page")
-    script = detect_script(text)
-    cleaned = read_lines(text, mk, script)
+    script, simplified = convert_page(text)
+    cleaned = read_lines(text, mk, script, simplified)
     published = published or cleaned.published
     cleaned.published = published
     lines = cleaned.lines
