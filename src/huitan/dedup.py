@@ -31,6 +31,9 @@ SCHEME = "huitan-minhash-2"
 SIG_DTYPE = np.uint32
 _MASK32 = np.uint64(0xFFFFFFFF)
 _SHIFT = np.uint64(32)
+_CODE_BITS = np.uint64(21)
+# splitmix64's finaliser: shifts and multipliers
+_MIX = tuple(map(np.uint64, (30, 0xBF58476D1CE4E5B9, 27, 0x94D049BB133111EB, 31)))
 _SEED = 1
 
 
@@ -56,16 +59,19 @@ def shingle_hashes(text: str, k: int) -> np.ndarray:
     if len(codes) == 0:
         codes = np.zeros(1, dtype=np.uint64)
     n = max(1, len(codes) - k + 1)
-    x = np.zeros(n, dtype=np.uint64)
-    for j in range(min(k, len(codes))):  # code points are 21 bits: three fit a 64-bit word exactly
-        x = (x << np.uint64(21)) | codes[j:j + n]
+    x = codes[:n].copy()
+    for j in range(1, min(k, len(codes))):  # code points are 21 bits: three fit a 64-bit word exactly
+        x <<= _CODE_BITS
+        x |= codes[j:j + n]
     # splitmix64 finaliser: every input bit reaches the low 32 bits
-    x ^= x >> np.uint64(30)
-    x *= np.uint64(0xBF58476D1CE4E5B9)
-    x ^= x >> np.uint64(27)
-    x *= np.uint64(0x94D049BB133111EB)
-    x ^= x >> np.uint64(31)
-    return x & _MASK32
+    s1, m1, s2, m2, s3 = _MIX
+    x ^= x >> s1
+    x *= m1
+    x ^= x >> s2
+    x *= m2
+    x ^= x >> s3
+    x &= _MASK32
+    return x
 
 
 @cache
@@ -85,9 +91,9 @@ def minhash(text: str, opts: DedupOptions) -> np.ndarray:
     64-bit arithmetic is what numpy does).
     """
     a, b = permutations(opts.num_perm)
-    h = shingle_hashes(text, opts.shingle)
-    hv = (h[:, None] * a + b) >> _SHIFT
-    return hv.min(axis=0).astype(SIG_DTYPE)
+    hv = np.multiply.outer(a, shingle_hashes(text, opts.shingle))  # a row per hash function
+    hv += b[:, None]
+    return (hv.min(axis=1) >> _SHIFT).astype(SIG_DTYPE)  # the shift is monotonic: taken after the minimum
 
 
 def _area(p: np.ndarray, s: np.ndarray) -> float:
@@ -121,7 +127,8 @@ class NearDuplicates:
         self.opts = opts or DedupOptions()
         # candidates from a lower LSH threshold with recall weighted up; each is then verified
         bands, rows = lsh_bands(self.opts.threshold - 0.1, self.opts.num_perm, (0.2, 0.8))
-        self.ranges: list[tuple[int, int]] = [(i * rows, (i + 1) * rows) for i in range(bands)]
+        width = rows * SIG_DTYPE(0).itemsize  # a band's bytes in a signature
+        self.ranges: list[tuple[int, int]] = [(i * width, (i + 1) * width) for i in range(bands)]
         self.bands: list[dict[int, int | list[int]]] = [{} for _ in self.ranges]
         self.ids: list[str] = []
         self.kinds: list[str] = []
@@ -134,22 +141,21 @@ class NearDuplicates:
     def signature(self, doc: Document) -> np.ndarray:
         return minhash(opening(doc, self.opts), self.opts)
 
-    def _keys(self, hv: np.ndarray) -> list[int]:
-        return [hash(hv[lo:hi].tobytes()) for lo, hi in self.ranges]
+    def _keys(self, sig: bytes) -> list[int]:
+        return [hash(sig[lo:hi]) for lo, hi in self.ranges]
 
     def add(self, doc_id: str, kind: str, sig: bytes) -> None:
         """Index a stored document's signature (as :meth:`find` returned it, or read back from the database)."""
         if doc_id in self.row:
             return
-        hv = np.frombuffer(sig, dtype=SIG_DTYPE)
         i = len(self.ids)
         if i == len(self.sigs):
             self.sigs = np.concatenate([self.sigs, np.zeros_like(self.sigs)])
-        self.sigs[i] = hv
+        self.sigs[i] = np.frombuffer(sig, dtype=SIG_DTYPE)
         self.ids.append(doc_id)
         self.kinds.append(kind)
         self.row[doc_id] = i
-        for band, key in zip(self.bands, self._keys(hv), strict=True):
+        for band, key in zip(self.bands, self._keys(sig), strict=True):
             have = band.get(key)
             if have is None:
                 band[key] = i
@@ -163,9 +169,10 @@ class NearDuplicates:
 
         ``sig``: the signature already computed with these options (by :func:`signatures`, in a worker).
         """
-        hv = np.frombuffer(sig, dtype=SIG_DTYPE) if sig is not None else self.signature(doc)
+        if sig is None:
+            sig = self.signature(doc).tobytes()
         cands: set[int] = set()
-        for band, key in zip(self.bands, self._keys(hv), strict=True):
+        for band, key in zip(self.bands, self._keys(sig), strict=True):
             have = band.get(key)
             if isinstance(have, list):
                 cands.update(have)
@@ -175,10 +182,10 @@ class NearDuplicates:
         rows = [c for c in sorted(cands, key=self.ids.__getitem__)
                 if self.kinds[c] == doc.kind and self.ids[c] != doc.doc_id]
         if not rows:
-            return None, hv.tobytes()
-        sim = (self.sigs[rows] == hv).mean(axis=1)
-        i = int(np.argmax(sim))
-        return (self.ids[rows[i]] if sim[i] >= self.opts.threshold else None), hv.tobytes()
+            return None, sig
+        agree = (self.sigs[rows] == np.frombuffer(sig, dtype=SIG_DTYPE)).sum(axis=1)
+        i = int(agree.argmax())
+        return (self.ids[rows[i]] if agree[i] / self.opts.num_perm >= self.opts.threshold else None), sig
 
 
 def signatures(docs: list[Document], opts: DedupOptions | None = None) -> dict[str, bytes]:

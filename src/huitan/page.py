@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from .kb import KnowledgeBase, Schema
 from .model import Document, PageResult, RawPage
-from .textutil import fold
+from .textutil import Gate, Gated, fold
 
 MARKER_SCHEMA = Schema(
     name="page_markers",
@@ -38,11 +41,12 @@ OUTLET_SCHEMA = Schema(
 
 SENTENCE_END = "。！？!?；;…"
 QUOTE_END = "”’」』\"'）)"
-CJK = re.compile(r"[\u4e00-\u9fff]")
-CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
+CJK_FIRST, CJK_LAST = 0x4E00, 0x9FFF  # the CJK Unified Ideographs block
+CJK = re.compile(f"[{chr(CJK_FIRST)}-{chr(CJK_LAST)}]")
+CJK_RUN = re.compile(f"[{chr(CJK_FIRST)}-{chr(CJK_LAST)}]+")
 WS = re.compile(r"\s+")
-MD_LINK = re.compile(r"\]\([^)]*\)\s*$")
-TITLE_TAIL = re.compile(r"\s+[|｜–—-]\s+[^|｜]{1,12}$")
+MD_LINK = Gated(re.compile(r"\]\([^)]*\)\s*$"))
+TITLE_TAIL = Gated(re.compile(r"\s+[|｜–—-]\s+[^|｜]{1,12}$"))
 COMMA = re.compile(r"[,，、]")
 HEADLINE_MAX = 50  # a line longer than this, or ending a sentence, is a paragraph, not a headline
 LEAD_MIN = 30
@@ -50,16 +54,17 @@ LEAD_MIN = 30
 
 @dataclass
 class Markers:
-    """Compiled page patterns, built once per knowledge base."""
+    """Compiled page patterns, built once per knowledge base (those searched through whole lines gated)."""
 
     teasers: re.Pattern[str]
     end: re.Pattern[str]
-    caption: re.Pattern[str]
-    image: re.Pattern[str]
-    gloss: re.Pattern[str]  # pinyin glosses inside words: 联(lián)合
+    caption: Gated
+    image: Gated
+    gloss: Gated  # pinyin glosses inside words: 联(lián)合
     signature: re.Pattern[str]
     boilerplate: re.Pattern[str]
     published: list[re.Pattern[str]]
+    published_gate: Gate
     datelines: list[re.Pattern[str]]
     closing: re.Pattern[str]  # "(越通社)" or "(越通社-VNA)" closing the last paragraph
     outlet_names: dict[str, str]  # alias -> canonical name
@@ -79,15 +84,17 @@ def build_markers(kb: KnowledgeBase) -> Markers:
     def one(kind: str) -> re.Pattern[str]:
         return re.compile("|".join(f"(?:{p})" for p in by_kind.get(kind, ["(?!)"])))
 
+    published = [re.compile(p) for p in by_kind.get("published", [])]
     return Markers(
         teasers=one("teasers"),
         end=one("end"),
-        caption=re.compile("|".join(f"(?:{p})" for p in by_kind.get("caption", ["(?!)"]))),
-        image=one("image"),
-        gloss=one("gloss"),
+        caption=Gated(one("caption")),
+        image=Gated(one("image")),
+        gloss=Gated(one("gloss")),
         signature=one("signature"),
-        boilerplate=re.compile("|".join(f"(?:{p})" for p in by_kind.get("boilerplate", ["(?!)"]))),
-        published=[re.compile(p) for p in by_kind.get("published", [])],
+        boilerplate=one("boilerplate"),
+        published=published,
+        published_gate=Gate(published),
         datelines=[re.compile(p) for p in by_kind.get("dateline", [])],
         closing=re.compile(rf"[（(][-—\s]*(?P<outlet>{alternation})[^()（）]{{0,12}}[)）]\s*$"),
         outlet_names=names,
@@ -123,16 +130,37 @@ def cjk_count(text: str) -> int:
     return sum(map(len, CJK_RUN.findall(text)))
 
 
+SAMPLE = 3000  # the opening decides the script; converting whole pages costs more than it tells
+
+
+def code_points(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+
+
+def convert_page(text: str) -> tuple[str, str]:
+    """The page's script (:func:`detect_script`) and its text in Simplified (``text`` itself when Simplified)."""
+    sample = text[:SAMPLE]
+    conv = to_simplified(sample)
+    if script_of(sample, conv) == "simplified":
+        return "simplified", text
+    return "traditional", conv if len(sample) == len(text) else to_simplified(text)
+
+
 def detect_script(text: str) -> str:
     """``traditional`` when enough characters change under t2s conversion, else ``simplified``."""
-    sample = text[:3000]  # the opening decides; converting whole pages costs more than it tells
-    conv = to_simplified(sample)
-    cjk = cjk_count(sample)
-    if not cjk:
-        return "simplified"
+    sample = text[:SAMPLE]
+    return script_of(sample, to_simplified(sample))
+
+
+def script_of(sample: str, conv: str) -> str:
+    """The script of ``sample`` given its t2s conversion ``conv``."""
     if conv == sample:
         return "simplified"
-    changed = sum(1 for a, b in zip(sample, conv, strict=False) if a != b) if len(conv) == len(sample) else cjk
+    codes = code_points(sample)
+    cjk = int(np.count_nonzero((codes >= CJK_FIRST) & (codes <= CJK_LAST)))
+    if not cjk:
+        return "simplified"
+    changed = int(np.count_nonzero(codes != code_points(conv))) if len(conv) == len(sample) else cjk
     return "traditional" if changed >= max(3, cjk * 0.03) else "simplified"
 
 
@@ -181,6 +209,7 @@ def html_to_text(html: str, mk: Markers) -> tuple[str, str | None]:
 class Line:
     text: str  # Simplified, stripped
     orig: str  # as written
+    key: str | None = None  # norm_key(text), where computed
 
 
 @dataclass
@@ -201,13 +230,18 @@ def add_caption(cleaned: Cleaned, line: Line) -> None:
 
 def norm_key(text: str) -> str:
     """The key exact-repeat detection and doc ids use: NFKC, folded punctuation, no whitespace."""
-    return WS.sub("", fold(text))
+    return "".join(fold(text).split())  # str.split's white space is the \s of patterns
 
 
 def doc_id_for(title: str, body: list[str]) -> str:
     """Stable id: hash of the normalised title and text (spec §1)."""
-    h = hashlib.sha1((norm_key(title) + "\n" + norm_key("\n".join(body))).encode("utf-8"))
-    return h.hexdigest()[:16]
+    return doc_id_of(norm_key(title), map(norm_key, body))
+
+
+def doc_id_of(title_key: str, body_keys: Iterable[str]) -> str:
+    """:func:`doc_id_for` from the keys of the title and of each paragraph: the key of the text is theirs
+    joined (NFKC changes nothing across a line break, and keys drop white space)."""
+    return hashlib.sha1((title_key + "\n" + "".join(body_keys)).encode("utf-8")).hexdigest()[:16]
 
 
 def is_caption(text: str, mk: Markers) -> bool:
@@ -262,15 +296,27 @@ def split_image_marker(line: Line, mk: Markers, cleaned: Cleaned) -> Line | None
     return None
 
 
-def read_lines(text: str, mk: Markers, script: str) -> Cleaned:
-    """Split into stripped non-empty lines (converted when Traditional); take published dates off the header."""
-    raw = [ln.replace("\u3000", " ").strip().strip("|").strip() for ln in text.splitlines()]
-    raw = [ln for ln in raw if ln]
-    conv = [to_simplified(ln) for ln in raw] if script == "traditional" else raw
+def text_lines(text: str) -> list[str]:
+    """The stripped non-empty lines of ``text``."""
+    lines = (ln.strip().strip("|").strip() for ln in text.replace("\u3000", " ").splitlines())
+    return [ln for ln in lines if ln]
+
+
+def read_lines(text: str, mk: Markers, script: str, simplified: str) -> Cleaned:
+    """Split into stripped non-empty lines (``simplified``: the text converted, :func:`convert_page`); take
+    published dates off the header.
+
+    The lines of the converted text are the converted lines: conversion rules hold letters only, so none
+    spans a line break or white space."""
+    raw = text_lines(text)
+    traditional = script == "traditional"
+    conv = text_lines(simplified) if traditional else raw
     cleaned = Cleaned(lines=[])
     for i, (t, o) in enumerate(zip(conv, raw, strict=True)):
-        t, o = MD_LINK.sub("", t).lstrip("[•·").strip(), MD_LINK.sub("", o).lstrip("[•·").strip()
-        if i < 15 and cleaned.published is None:  # stamps sit in the page's first lines (a whole line each)
+        o = unlink(o)
+        t = unlink(t) if traditional else o
+        # stamps sit in the page's first lines (a whole line each)
+        if i < 15 and cleaned.published is None and mk.published_gate.passes(t):
             for pat in mk.published:
                 m = pat.match(t)
                 if m:
@@ -285,6 +331,11 @@ def read_lines(text: str, mk: Markers, script: str) -> Cleaned:
         if t:
             cleaned.lines.append(Line(t, o))
     return cleaned
+
+
+def unlink(line: str) -> str:
+    """A line without a trailing Markdown link target and leading list marks."""
+    return MD_LINK.sub("", line).lstrip("[•·").strip()
 
 
 def stamp_date(m: re.Match[str]) -> str | None:
@@ -318,14 +369,14 @@ def find_lead(lines: list[Line], mk: Markers) -> int | None:
 
 def find_title(lines: list[Line], lead: int, mk: Markers) -> int | None:
     """The headline: among headline-like lines before the lead, the one sharing most with the lead; else the nearest."""
-    context = bigrams(" ".join(ln.text for ln in lines[lead:lead + 3]))
+    context = "".join(CJK_RUN.findall(" ".join(ln.text for ln in lines[lead:lead + 3])))  # its bigrams, as text
     best, best_score = None, 0.0
     for i in range(lead - 1, max(-1, lead - 40), -1):
         t = headline_text(lines[i].text, mk)
         if not is_headline(t, mk) or dateline_of(t, mk):
             continue
         b = bigrams(t)
-        score = len(b & context) / (len(b) or 1)
+        score = sum(g in context for g in b) / (len(b) or 1)
         if best is None or score > best_score + 1e-9:
             best, best_score = i, score
     return best
@@ -355,17 +406,17 @@ def body_lines(lines: list[Line], start: int, title: str, mk: Markers, cleaned: 
     out: list[Line] = []
     seen = {norm_key(title)} if title else set()
     for ln in lines[start:]:
-        if mk.end.match(ln.text):
+        t = ln.text
+        if mk.end.match(t):
             break
-        kept = split_image_marker(ln, mk, cleaned)
-        if kept is None:
+        if split_image_marker(ln, mk, cleaned) is None:
             continue
-        t = kept.text
-        if mk.signature.match(t):
-            cleaned.outlet = cleaned.outlet or mk.outlet_names.get(mk.signature.match(t).group(1))  # type: ignore[union-attr]
+        signature = mk.signature.match(t)
+        if signature:
+            cleaned.outlet = cleaned.outlet or mk.outlet_names.get(signature.group(1))
             continue
         if is_caption(t, mk) and len(t) < 150 and not (keep_captions and len(t) >= LEAD_MIN and is_paragraph(t)):
-            add_caption(cleaned, kept)
+            add_caption(cleaned, ln)
             continue
         if is_boilerplate(t, mk):
             continue
@@ -373,7 +424,8 @@ def body_lines(lines: list[Line], start: int, title: str, mk: Markers, cleaned: 
         if key in seen:
             continue
         seen.add(key)
-        out.append(Line(mk.gloss.sub("", t), kept.orig))  # headlines keep glosses as printed; text loses them
+        text = mk.gloss.sub("", t)  # headlines keep glosses as printed; text loses them
+        out.append(Line(text, ln.orig, key if text == t else norm_key(text)))
     return out
 
 
@@ -400,7 +452,7 @@ def make_article(lines: list[Line], mk: Markers, cleaned: Cleaned, script: str) 
     outlet = outlet or (mk.outlet_names.get(closing.group("outlet")) if closing else None) or cleaned.outlet
     texts = [b.text for b in body]
     return Document(
-        doc_id=doc_id_for(title, texts),
+        doc_id=doc_id_of(norm_key(title), (b.key or norm_key(b.text) for b in body)),
         kind="article",
         title=title,
         lead=texts[0],
@@ -495,8 +547,8 @@ def clean_page(raw: RawPage, kb: KnowledgeBase) -> PageResult:
         raise ValueError("page has neither text nor HTML")
     if not CJK.search(text):
         raise ValueError("no Chinese text on the page")
-    script = detect_script(text)
-    cleaned = read_lines(text, mk, script)
+    script, simplified = convert_page(text)
+    cleaned = read_lines(text, mk, script, simplified)
     published = published or cleaned.published
     cleaned.published = published
     lines = cleaned.lines

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import re._constants as sre  # the parsed form of a pattern, read by required_chars
+import re._parser as sre_parse
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import Any
 
 SENTENCE_END = re.compile(r"[^。！？!?\n]*(?:[。！？!?]+[”’」』\"]?|\n|$)")
 
@@ -39,4 +42,101 @@ def any_of(words: Iterable[str]) -> re.Pattern[str]:
 
 def fold(text: str) -> str:
     """NFKC: full-width letters, digits and punctuation (，：（） …) become their ASCII forms."""
-    return unicodedata.normalize("NFKC", text)
+    # NFKC is NFC of NFKD; CPython composes slowly even where nothing composes, so NFKD goes first
+    # and NFC's quick check then passes most texts through as they are
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFKD", text))
+
+
+# ---------------------------------------------------------------- gated patterns
+
+_REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+_RANGE_MAX = 64  # a wider character range gives no useful gate
+
+
+def required_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """Characters of which every match of ``pattern`` holds at least one; None when its syntax shows none
+    (every part optional or a class by category, or case-blind).
+
+    Any such set is correct; the one chosen prefers letters and ideographs (punctuation, digits and ASCII
+    are common in any text) and the fewest characters."""
+    if pattern.flags & re.IGNORECASE:
+        return None
+    return _required(sre_parse.parse(pattern.pattern, pattern.flags), frozenset())
+
+
+def _required(items: Sequence[tuple[Any, Any]], have: frozenset[str]) -> frozenset[str] | None:
+    """The best set one item of a sequence requires; ``have``: characters the gate holds already."""
+    def cost(chars: frozenset[str]) -> tuple[bool, int, int]:
+        return any(c.isascii() or not c.isalpha() for c in chars), len(chars - have), len(chars)
+
+    options = [r for op, av in items if (r := _required_item(op, av, have)) is not None]
+    return min(options, key=cost) if options else None
+
+
+def _required_item(op: Any, av: Any, have: frozenset[str]) -> frozenset[str] | None:
+    if op is sre.LITERAL:
+        return frozenset(chr(av))
+    if op is sre.IN:
+        chars: set[str] = set()
+        for kind, value in av:
+            if kind is sre.LITERAL:
+                chars.add(chr(value))
+            elif kind is sre.RANGE and value[1] - value[0] < _RANGE_MAX:
+                chars.update(map(chr, range(value[0], value[1] + 1)))
+            else:  # a negated class, a category, a wide range
+                return None
+        return frozenset(chars)
+    if op is sre.SUBPATTERN:
+        _group, add_flags, _del_flags, sub = av
+        return None if add_flags & re.IGNORECASE else _required(sub, have)
+    if op in _REPEATS:
+        least, _most, sub = av
+        return _required(sub, have) if least >= 1 else None
+    if op is sre.ATOMIC_GROUP:
+        return _required(av, have)
+    if op is sre.BRANCH:
+        union: frozenset[str] = frozenset()
+        for alternative in av[1]:
+            r = _required(alternative, have | union)
+            if r is None:
+                return None
+            union |= r
+        return union
+    return None
+
+
+class Gate:
+    """A cheap test that a text may match one of some patterns: does it hold one of the
+    :func:`required_chars` of each? A text that fails cannot match any of them."""
+
+    def __init__(self, patterns: Iterable[re.Pattern[str]]) -> None:
+        chars: set[str] = set()
+        for pattern in patterns:
+            required = required_chars(pattern)
+            if required is None:
+                chars.clear()
+                break
+            chars |= required
+        # searched for one of the characters; with none known, the empty pattern lets every text pass
+        self.test = re.compile(f"[{''.join(map(re.escape, sorted(chars)))}]" if chars else "")
+
+    def passes(self, text: str) -> bool:
+        return self.test.search(text) is not None
+
+
+class Gated:
+    """A compiled pattern behind its :class:`Gate`: a text that fails it is answered without running the
+    pattern (which, unanchored, tries every position of the text)."""
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self.gate = Gate([pattern]).test
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(text) if self.gate.search(text) else None
+
+    def split(self, text: str) -> list[str]:
+        return self.pattern.split(text) if self.gate.search(text) else [text]
+
+    def sub(self, repl: str, text: str) -> str:
+        return self.pattern.sub(repl, text) if self.gate.search(text) else text
