@@ -221,3 +221,16 @@ def test_series_stop_words_inside_a_suffix_match_startswith(kb: KnowledgeBase) -
     probe = "".join(idx["suffixes"]) + "联合举行的会议期间框架"
     for i in range(len(probe) + 1):
         assert bool(idx["suffix_re"].match(probe, i)) == any(probe.startswith(s, i) for s in idx["suffixes"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_visit_place_is_the_first_listed_word_found(kb: KnowledgeBase, data: st.DataObject) -> None:
+    idx = events._build_index(kb)
+    rows = [r for r in cues(kb) if r["kind"] in ("event", "conference", "role") and r.get("place")]
+    listed = {r["word"]: (r["place"], r.get("country")) for r in rows}
+    assert len(listed) >= 2
+    pieces = st.sampled_from(sorted(listed) + [w[:1] for w in listed] + [w[1:] for w in listed] + ["，", "问", "中"])
+    text = "".join(data.draw(st.lists(pieces, max_size=8)))
+    expected = next((place for w, place in listed.items() if w in text), None)
+    assert events._visit_place(idx, text) == expected

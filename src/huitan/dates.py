@@ -759,6 +759,21 @@ def _value(w: When, year: int | None, source: str, cands: list[int]) -> DateValu
 
 
 @dataclass
+class Tenures:
+    """The document's :func:`_tenures`, found when first asked for (most events are dated before)."""
+
+    persons: list[Person]
+    kb: KnowledgeBase
+    found: list[Interval] | None = None
+    done: bool = False
+
+    def get(self) -> list[Interval] | None:
+        if not self.done:
+            self.found, self.done = _tenures(self.kb, [p for p in self.persons if p.positions]), True
+        return self.found
+
+
+@dataclass
 class PageAnchors:
     """The anchors of a teaser's sibling teasers, found when first asked for (most years come before them)."""
 
@@ -795,7 +810,7 @@ def _sentence_year(dd: DocDates, section: str, s: int, e: int, w: When, kb: Know
     return _year_from_anchors(w, local, ANCHOR_DAYS, Knowledge()) if local else None
 
 
-def _date_one(dd: DocDates, event: Event, w: When, tenures: list[Interval] | None,
+def _date_one(dd: DocDates, event: Event, w: When, tenures: Tenures,
               page: PageAnchors, kb: KnowledgeBase) -> tuple[DateValue, bool]:
     """Resolve the year of one event's date, trying the sources in order (module docstring).
 
@@ -814,13 +829,13 @@ def _date_one(dd: DocDates, event: Event, w: When, tenures: list[Interval] | Non
     if w.month is None:
         return _value(w, None, "none", []), False
     if w.rel_year is not None:
-        cands = sorted(_knowledge(tenures, w, to_today=False).years or [])
+        cands = sorted(_knowledge(tenures.get(), w, to_today=False).years or [])
         return _value(w, cands[0] if len(cands) == 1 else None, "knowledge" if cands else "none", cands), False
     y = _sentence_year(dd, section, s, e, w, kb)
     if y is not None:
         return _value(w, y, "text", [y]), False
     doc_anchors = _anchors(dd, kb)
-    allowed = _knowledge(tenures, w).narrowed(w, *doc_anchors.bounds)
+    allowed = _knowledge(tenures.get(), w).narrowed(w, *doc_anchors.bounds)
     # a known session named with the event dates it before any nearby date of the document (often background)
     y = _session_year(kb, w, _named_sessions(kb, event, dd.text(section)[s:e]), allowed)
     if y is not None:
@@ -875,7 +890,7 @@ def date_events(doc: Document, actors: DocActors, events: list[Event], page_docs
     if not events:
         return
     dd = _cached_doc_dates(doc, kb)
-    tenures = _tenures(kb, [p for p in actors.persons if p.positions])
+    tenures = Tenures(actors.persons, kb)
     page = PageAnchors(doc, page_docs, kb)
     prior: list[tuple[int, str, When]] = []
     dated: list[tuple[Event, When, bool]] = []

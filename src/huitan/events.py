@@ -121,7 +121,8 @@ class _Index:
     plural: re.Pattern[str]
     delegation: list[str]
     via: list[str]
-    visit_places: dict[str, tuple[str, str | None]]
+    visit_words_at: Any  # an automaton of the visit words that name a destination (``访华``)
+    visit_places: list[tuple[str, str | None]]  # (place, country) of each of those words, in the automaton's order
     speech: list[str]
     event_word: re.Pattern[str]  # an event word at a position
     welcome: list[str]
@@ -138,6 +139,7 @@ def _build_index(kb: KnowledgeBase) -> _Index:
     automaton = ahocorasick_rs.AhoCorasick([r["word"] for r in entries],
                                            matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
                                            implementation=ahocorasick_rs.Implementation.DFA)  # twice as fast to scan
+    visit_places = {r["word"]: (r["place"], r.get("country")) for r in entries if r.get("place")}
     backref = {typ: any_of(sorted({r["word"] for r in rows if r["kind"] == "backref" and len(r["word"]) <= 3
                                          and r.get("type") in (None, typ)}))
                for typ in TYPES}
@@ -146,7 +148,7 @@ def _build_index(kb: KnowledgeBase) -> _Index:
         automaton=automaton, entries=entries, holding=any_of(holding), backref=backref,
         before=tuple(words(kb, "before")), future=words(kb, "future"), plural=any_of(words(kb, "plural")),
         delegation=words(kb, "delegation"), via=words(kb, "via"),
-        visit_places={r["word"]: (r["place"], r.get("country")) for r in entries if r.get("place")},
+        visit_words_at=ahocorasick_rs.AhoCorasick(list(visit_places)), visit_places=list(visit_places.values()),
         speech=words(kb, "speech"),
         event_word=any_of(sorted({r["word"] for r in entries if r["kind"] == "event"})),
         welcome=words(kb, "welcome"), naval=words(kb, "naval"),
@@ -406,8 +408,14 @@ def _conjunction(text: str, lo: int, hi: int, span: _Span) -> int | None:
 # ---------------------------------------------------------------- place
 
 
+def _visit_place(idx: _Index, text: str) -> tuple[str, str | None] | None:
+    """The (place, country) of the first listed visit word in ``text`` (``访华``), if any."""
+    got = idx.visit_words_at.find_matches_as_indexes(text, overlapping=True)
+    return idx.visit_places[min(p for p, _, _ in got)] if got else None
+
+
 def _location(text: str, lo: int, hi: int, pos: int, span: _Span, typ: str, entry: dict[str, Any] | None,
-              cs: int, places: dict[str, tuple[str, str | None]]) -> dict[str, str | None] | None:
+              cs: int, idx: _Index) -> dict[str, str | None] | None:
     """``在河内``, ``在俄罗斯首都莫斯科``; a visit's destination (``对俄罗斯进行``, ``赴X``, ``来越``)."""
     def chain(k: int) -> Mention | None:
         last = None
@@ -428,9 +436,9 @@ def _location(text: str, lo: int, hi: int, pos: int, span: _Span, typ: str, entr
                 return {"name": m.name, "country": m.country}
         if entry and entry.get("place"):
             return {"name": entry["place"], "country": entry.get("country")}
-        for w, (place, country) in places.items():
-            if text.find(w, cs, pos + 2) >= 0:
-                return {"name": place, "country": country}
+        named = _visit_place(idx, text[cs:pos + 2])
+        if named is not None:
+            return {"name": named[0], "country": named[1]}
     i = bisect.bisect_left(span.place_starts, lo + 1)
     if i == len(span.places) or span.place_starts[i] > hi:
         return None  # no place starts where one could follow a 在 or 于 of the sentence
@@ -589,7 +597,7 @@ def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, clause: tupl
         if not first:
             return None
         ev = Event(type=typ, participants=_participants([(first[0], subj_role)]), subtype=entry.get("subtype"))
-        ev.location = _location(text, lo, hi, start, span, typ, entry, cs, idx.visit_places)
+        ev.location = _location(text, lo, hi, start, span, typ, entry, cs, idx)
         return ev, start
     relative = _relative_head(text, end, ce, span, idx) if typ == "VISIT" else None
     subj: list[Actor]
@@ -685,7 +693,7 @@ def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, clause: tupl
     if typ == "AID":
         am = AMOUNT.search(text, cs, ce)
         ev.amount = am.group().strip() if am else None
-    ev.location = _location(text, lo, hi, start, span, typ, entry, cs, idx.visit_places)
+    ev.location = _location(text, lo, hi, start, span, typ, entry, cs, idx)
     return ev, start
 
 
@@ -794,7 +802,7 @@ def _conference(text: str, lo: int, hi: int, nouns: list[tuple[int, int]], roles
         parts = [(a, "chair") for a in _delegation_heads(text, lo, hi, span)]
     parts.sort(key=lambda t: ROLE_RANK.get(t[1], 3))
     ev = Event(type="CONFERENCE", participants=_participants(parts))
-    ev.location = _location(text, lo, hi, nouns[0][0], span, "CONFERENCE", None, lo, idx.visit_places)
+    ev.location = _location(text, lo, hi, nouns[0][0], span, "CONFERENCE", None, lo, idx)
     return ev
 
 
@@ -829,8 +837,6 @@ def _scan(doc: Document, section: str, actors: DocActors, kb: KnowledgeBase, idx
         lo, hi = sents[si]
         sentence = text[lo:hi]
         state.honoree = _honorees(text, lo, hi, span) or state.honoree
-        mechs = find_mechanisms(sentence, kb, [(a.start - lo, a.end - lo) for a in span.within(lo, hi)
-                                              if a.kind == "person"]) if may_name_session(sentence) else []
         evs: list[tuple[Event, int]] = []
         nouns: list[tuple[int, int]] = []
         roles: list[tuple[int, int, str | None]] = []
@@ -848,6 +854,11 @@ def _scan(doc: Document, section: str, actors: DocActors, kb: KnowledgeBase, idx
                 people = [p for p in got[0].participants if p.kind == "person"]
                 if len(people) >= 2:
                     state.last_pair = [Actor("person", p.name, p.country, p.entity, 0, 0) for p in people]
+        told = any(entry["kind"] == "event" for _, _, entry in by_sent[si])
+        mechs: list[Mechanism] = []
+        if (nouns or told) and may_name_session(sentence):  # the sessions named serve only events and meetings
+            mechs = find_mechanisms(sentence, kb, [(a.start - lo, a.end - lo) for a in span.within(lo, hi)
+                                                   if a.kind == "person"])
         conf_mech: Mechanism | None = None
         if not nouns and state.last_conf is not None and state.last_conf[1] == section \
                 and si - state.last_conf[2] <= 2 and not state.last_conf[0].participants:
@@ -874,7 +885,7 @@ def _scan(doc: Document, section: str, actors: DocActors, kb: KnowledgeBase, idx
                 evs.append((conf, nouns[0][0]))
                 state.last_conf = (conf, section, si)
                 state.heads = []
-        if not evs and any(entry["kind"] == "event" for _, _, entry in by_sent[si]):
+        if not evs and told:
             # 将率团出席首届…扩大会并访问: a session named where only a planned event is told is still a session
             for m in mechs:
                 if not _is_backref(text, lo + m.start, lo + m.end, "CONFERENCE", idx, span):

@@ -13,6 +13,7 @@ instruments merged.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -87,6 +88,7 @@ def extract_statements(doc: Document, actors: DocActors, kb: KnowledgeBase) -> l
         return []
     persons = sorted((m for m in actors.mentions if m.section == section and m.kind == "person"),
                      key=lambda m: m.start)
+    starts = [m.start for m in persons]
 
     def who(m: Any) -> tuple[str, str | None]:
         if m.entity is not None and 0 <= m.entity < len(actors.persons):
@@ -103,7 +105,7 @@ def extract_statements(doc: Document, actors: DocActors, kb: KnowledgeBase) -> l
         if sent.lstrip().startswith(idx.questions):
             continue  # 有记者提问：…: the reporter's question states no one's position
         clean, keep = _unglossed(sent)
-        here = [m for m in persons if lo <= m.start < hi]
+        here = persons[bisect_left(starts, lo):bisect_left(starts, hi)]
         codes = []
         hits = idx.instruments.find_matches_as_indexes(clean)
         for p, _, _ in hits:
@@ -119,8 +121,8 @@ def extract_statements(doc: Document, actors: DocActors, kb: KnowledgeBase) -> l
             speaker = last_vn
         else:
             speaker = last
-        topics = _topics(idx, clean) or _topics(idx, prev)
-        if codes and topics and speaker is not None:
+        topics = (_topics(idx, clean) or _topics(idx, prev)) if codes else []
+        if topics and speaker is not None:
             group = topics[0]["group"]
             named = [t["topic"] for t in topics if t["topic"] != "海上问题"]
             topic = named[0] if named else topics[0]["topic"]
