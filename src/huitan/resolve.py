@@ -225,26 +225,31 @@ class _Run:
             events.clear()
             statements.clear()
 
+        person_id, redated = self.linker.person_id, self.redated
         rows = self.db.execute(f"SELECT rowid, doc_id, CAST(analysis AS BLOB) {ANALYSED} ORDER BY rowid")
         for rowid, doc_id, raw in rows:  # read lazily, inside the writer's transaction (other tables)
             d = orjson.loads(raw)  # from bytes: SQLite's text is not first made a Python str
             actors = d.get("actors") or {}
             persons = actors.get("persons") or []
-            pids = [self.linker.person_id(p) for p in persons]
+            pids = [person_id(p) for p in persons]
             if self.mentions:
                 yield from mention_rows(doc_id, actors, pids)
-            by_name = names_to_ids([(p["name"], p.get("aliases") or [], pid) for p, pid in zip(persons, pids, strict=True)])
+            by_name = None  # made when a participant without its person, or a speaker, needs it
             for idx, e in enumerate(d.get("events") or []):
                 for part in e.get("participants") or []:
                     if part.get("kind", "person") != "person":
                         continue
                     ent = part.get("entity")
-                    part["person_id"] = pids[ent] if ent is not None and 0 <= ent < len(pids) \
-                        else id_by_name(by_name, part["name"])
-                if (rowid, idx) in self.redated:
-                    e["date"] = self.redated[(rowid, idx)]
+                    if ent is not None and 0 <= ent < len(pids):
+                        part["person_id"] = pids[ent]
+                    else:
+                        by_name = _names_to_ids(persons, pids) if by_name is None else by_name
+                        part["person_id"] = id_by_name(by_name, part["name"])
+                if (rowid, idx) in redated:
+                    e["date"] = redated[(rowid, idx)]
                 events.append((merger.add(sigs.of(e)), next(seq), orjson.dumps(e)))
             for s in d.get("statements") or []:
+                by_name = _names_to_ids(persons, pids) if by_name is None else by_name
                 s["person_id"] = id_by_name(by_name, s["speaker"])
                 statements.append((orjson.dumps(s),))
             if len(events) >= 1000:
@@ -289,6 +294,11 @@ class _Run:
             self.n_statements += 1
             d = orjson.loads(raw)
             yield plain(Statement(**{**d, "sources": [Evidence(**x) for x in d.get("sources", [])]}))
+
+
+def _names_to_ids(persons: list[dict[str, Any]], pids: list[str]) -> dict[str, str]:
+    """:func:`~huitan.persons.names_to_ids` of a document's stored persons and their ids."""
+    return names_to_ids([(p["name"], p.get("aliases") or [], pid) for p, pid in zip(persons, pids, strict=True)])
 
 
 class _Sigs:
