@@ -33,6 +33,7 @@ import sqlite3
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -79,8 +80,10 @@ def resolve(store: Store, kb: KnowledgeBase, workers: int = 1) -> dict[str, int]
     try:
         run = _Run(store, linker, dating.result() if dating else session_dates(store, kb),
                    mentions=mention_file is None)
-        for sql in ("CREATE TEMP TABLE IF NOT EXISTS resolve_events (kept INTEGER NOT NULL, seq INTEGER NOT NULL,"
-                    " record BLOB NOT NULL, PRIMARY KEY (kept, seq)) WITHOUT ROWID",
+        # the events in the order read (appended: cheap), and in kept order through the index
+        for sql in ("CREATE TEMP TABLE IF NOT EXISTS resolve_events (seq INTEGER PRIMARY KEY, kept INTEGER NOT NULL,"
+                    " record BLOB NOT NULL)",
+                    "CREATE INDEX IF NOT EXISTS temp.resolve_events_kept ON resolve_events (kept)",
                     "CREATE TEMP TABLE IF NOT EXISTS resolve_statements (seq INTEGER PRIMARY KEY, record BLOB NOT NULL)",
                     "DELETE FROM temp.resolve_events", "DELETE FROM temp.resolve_statements"):
             db.execute(sql)  # emptied here, not dropped after: dropping walks every page; closing is free
@@ -215,12 +218,11 @@ class _Run:
         temporary tables meanwhile."""
         merger = EventMerger()
         sigs = _Sigs()
-        seq = itertools.count()
-        events: list[tuple[int, int, bytes]] = []
+        events: list[tuple[int, bytes]] = []
         statements: list[tuple[bytes]] = []
 
         def flush() -> None:
-            self.db.executemany("INSERT INTO temp.resolve_events VALUES (?,?,?)", events)
+            self.db.executemany("INSERT INTO temp.resolve_events(kept, record) VALUES (?,?)", events)
             self.db.executemany("INSERT INTO temp.resolve_statements(record) VALUES (?)", statements)
             events.clear()
             statements.clear()
@@ -247,7 +249,7 @@ class _Run:
                         part["person_id"] = id_by_name(by_name, part["name"])
                 if (rowid, idx) in redated:
                     e["date"] = redated[(rowid, idx)]
-                events.append((merger.add(sigs.of(e)), next(seq), orjson.dumps(e)))
+                events.append((merger.add(sigs.of(e)), orjson.dumps(e)))
             for s in d.get("statements") or []:
                 by_name = _names_to_ids(persons, pids) if by_name is None else by_name
                 s["person_id"] = id_by_name(by_name, s["speaker"])
@@ -260,9 +262,11 @@ class _Run:
     def events(self) -> Iterator[dict[str, Any]]:
         """The merged events in kept order, with their ids."""
         ids = EventIds()
-        rows = self.db.execute("SELECT kept, record FROM temp.resolve_events ORDER BY kept, seq")
-        for _, reports in itertools.groupby(rows, key=lambda r: r[0]):
-            first, *more = (orjson.loads(r[1]) for r in reports)
+        rows = self.db.cursor()
+        rows.row_factory = None  # plain tuples
+        rows.execute("SELECT kept, record FROM temp.resolve_events ORDER BY kept, seq")
+        for _, reports in itertools.groupby(rows, key=itemgetter(0)):
+            first, *more = [orjson.loads(r[1]) for r in reports]
             if not more and _as_stored(first):  # one report, stored in the current form: its record as it is
                 rec = first
                 del rec["date_expr"]
@@ -315,12 +319,13 @@ class _Sigs:
             value = DateValue(**d) if d else None
             date = self._dates[key] = (date_sig(value), date_score(value))
         m = e.get("mechanism")
+        intern = sys.intern
         return MergeSig(
-            type=sys.intern(e["type"]),
-            docs=tuple(dict.fromkeys(sys.intern(s["doc_id"]) for s in e.get("sources") or ())),
+            type=intern(e["type"]),
+            docs=tuple(dict.fromkeys([intern(s["doc_id"]) for s in e.get("sources") or ()])),
             date=date[0], score=date[1],
-            parts=tuple((sys.intern(p.get("person_id") or p["name"]), sys.intern(p["role"]))
-                        for p in e.get("participants") or ()),
+            parts=tuple([(intern(p.get("person_id") or p["name"]), intern(p["role"]))
+                         for p in e.get("participants") or ()]),
             mech=(m["name"], m["session"]) if m else None,
         )
 

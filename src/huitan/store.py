@@ -333,18 +333,21 @@ class Store:
         for batch in _batched(events, 1000):
             ev_rows, part_rows, src_rows = [], [], []
             for e in batch:
+                eid, type_ = e["event_id"], e["type"]
                 d = e.get("date") or {}
                 start = d.get("start")
                 year = int(start[:4]) if start and start[:4].isdigit() else None
                 mech = e.get("mechanism") or {}
-                ev_rows.append((e["event_id"], e["type"], start, d.get("end"), year, d.get("year_source"),
+                ev_rows.append((eid, type_, start, d.get("end"), year, d.get("year_source"),
                                 mech.get("name"), mech.get("session"), e.get("scope") or "international",
-                                _j(e.get("location")), e.get("plover"), e.get("cameo"), _j(e)))
-                part_rows += [(e["event_id"], p["name"], p["role"], p.get("kind") or "person", p.get("country"),
-                               p.get("person_id"), start, e["type"]) for p in e.get("participants", [])]
-                src_rows += [(e["event_id"], s["doc_id"], s["section"], s["evidence"], s["start"], s["end"])
+                                _jb(e.get("location")), e.get("plover"), e.get("cameo"), _jb(e)))
+                part_rows += [(eid, p["name"], p["role"], p.get("kind") or "person", p.get("country"),
+                               p.get("person_id"), start, type_) for p in e.get("participants", [])]
+                src_rows += [(eid, s["doc_id"], s["section"], s["evidence"], s["start"], s["end"])
                              for s in e.get("sources", [])]
-            self.db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", ev_rows)
+            # the JSON goes in as the bytes orjson wrote, made text by SQLite (not decoded, then encoded again)
+            self.db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,CAST(? AS TEXT),?,?,CAST(? AS TEXT))",
+                                ev_rows)
             self.db.executemany(
                 "INSERT INTO participants(event_id, name, role, kind, country, person_id, date_start, event_type)"
                 " VALUES (?,?,?,?,?,?,?,?)", part_rows)
@@ -450,6 +453,11 @@ def to_json(v: Any) -> str:
 def _j(v: Any) -> str:
     # orjson writes dataclasses itself (``_fields`` is the fallback for anything else with fields), 5x json's speed
     return orjson.dumps(v, default=_fields, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+def _jb(v: Any) -> bytes:
+    """:func:`_j` as the UTF-8 bytes orjson writes, for a text column bound as ``CAST(? AS TEXT)``."""
+    return orjson.dumps(v, default=_fields, option=orjson.OPT_NON_STR_KEYS)
 
 
 class _Tx:
