@@ -55,7 +55,7 @@ from .merge import (
 )
 from .model import DateValue, Event, Evidence, Participant, Statement
 from .persons import PersonLinker, id_by_name, names_to_ids
-from .store import Store
+from .store import Store, insert_many
 
 ANALYSED = "FROM documents WHERE analysis IS NOT NULL"
 
@@ -158,15 +158,18 @@ def write_mentions(db_path: str, linker: PersonLinker, out: str) -> str:
         dst.execute("DROP TABLE IF EXISTS mentions")  # left by a side process that failed half-way
         dst.execute("CREATE TABLE mentions (doc_id, person_id, kind, name, text, section, start, \"end\", country)")
         dst.execute("BEGIN")
-        for doc_id, raw in src.db.execute(f"SELECT doc_id, CAST(analysis AS BLOB) {ANALYSED} ORDER BY rowid"):
-            actors = orjson.loads(raw).get("actors") or {}
-            pids = [linker.person_id(p) for p in actors.get("persons") or []]
-            dst.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?)", mention_rows(doc_id, actors, pids))
+        insert_many(dst, "INSERT INTO mentions", "(?,?,?,?,?,?,?,?,?)", _mentions_of(src, linker))
         dst.execute("COMMIT")
     finally:
         src.close()
         dst.close()
     return out
+
+
+def _mentions_of(store: Store, linker: PersonLinker) -> Iterator[tuple[Any, ...]]:
+    for doc_id, raw in store.db.execute(f"SELECT doc_id, CAST(analysis AS BLOB) {ANALYSED} ORDER BY rowid"):
+        actors = orjson.loads(raw).get("actors") or {}
+        yield from mention_rows(doc_id, actors, [linker.person_id(p) for p in actors.get("persons") or []])
 
 
 def session_dates(store: Store, kb: KnowledgeBase) -> dict[tuple[int, int], dict[str, Any] | None]:
@@ -222,7 +225,7 @@ class _Run:
         statements: list[tuple[bytes]] = []
 
         def flush() -> None:
-            self.db.executemany("INSERT INTO temp.resolve_events(kept, record) VALUES (?,?)", events)
+            insert_many(self.db, "INSERT INTO temp.resolve_events(kept, record)", "(?,?)", events)
             self.db.executemany("INSERT INTO temp.resolve_statements(record) VALUES (?)", statements)
             events.clear()
             statements.clear()

@@ -13,7 +13,7 @@ import itertools
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -329,7 +329,7 @@ class Store:
             ((p["person_id"], p["name"], p.get("country"), p.get("rank"), p.get("kb_id"),
               _j(p.get("aliases", [])), _j(p.get("positions", [])), _j(p.get("names", {})), _j(p)) for p in persons),
         )
-        self.db.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?)", mentions)
+        insert_many(self.db, "INSERT INTO mentions", "(?,?,?,?,?,?,?,?,?)", mentions)
         for batch in _batched(events, 1000):
             ev_rows, part_rows, src_rows = [], [], []
             for e in batch:
@@ -346,12 +346,11 @@ class Store:
                 src_rows += [(eid, s["doc_id"], s["section"], s["evidence"], s["start"], s["end"])
                              for s in e.get("sources", [])]
             # the JSON goes in as the bytes orjson wrote, made text by SQLite (not decoded, then encoded again)
-            self.db.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,CAST(? AS TEXT),?,?,CAST(? AS TEXT))",
-                                ev_rows)
-            self.db.executemany(
-                "INSERT INTO participants(event_id, name, role, kind, country, person_id, date_start, event_type)"
-                " VALUES (?,?,?,?,?,?,?,?)", part_rows)
-            self.db.executemany("INSERT INTO event_sources VALUES (?,?,?,?,?,?)", src_rows)
+            insert_many(self.db, "INSERT INTO events", "(?,?,?,?,?,?,?,?,?,CAST(? AS TEXT),?,?,CAST(? AS TEXT))",
+                        ev_rows)
+            insert_many(self.db, "INSERT INTO participants(event_id, name, role, kind, country, person_id,"
+                        " date_start, event_type)", "(?,?,?,?,?,?,?,?)", part_rows)
+            insert_many(self.db, "INSERT INTO event_sources", "(?,?,?,?,?,?)", src_rows)
         self.db.executemany(
             "INSERT OR REPLACE INTO mechanisms VALUES (?,?,?,?,?,?)",
             ((m["name"], m["session"], m.get("date"), m.get("place"), m.get("event_id"), _j(m)) for m in mechanisms),
@@ -425,6 +424,17 @@ def _fields(o: Any) -> dict[str, Any]:
     if names is None:
         raise TypeError(f"{type(o).__name__} is not JSON serialisable")
     return {n: getattr(o, n) for n in names}
+
+
+def insert_many(db: sqlite3.Connection, insert: str, row: str, rows: Iterable[Sequence[Any]], per: int = 64) -> None:
+    """``db.executemany(f"{insert} VALUES {row}", rows)``, ``per`` rows to a statement: running a statement
+    costs more than binding a value (159k mention rows: 0.78 → 0.50 s)."""
+    many = f"{insert} VALUES " + ",".join([row] * per)
+    it = iter(rows)
+    while len(batch := list(itertools.islice(it, per))) == per:
+        db.execute(many, tuple(itertools.chain.from_iterable(batch)))
+    if batch:
+        db.executemany(f"{insert} VALUES {row}", batch)
 
 
 def _batched(items: Iterable[Any], n: int) -> Iterator[list[Any]]:
