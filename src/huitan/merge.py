@@ -438,7 +438,7 @@ class EventMerger:
         shared = self._shared
         s.date = shared.setdefault(s.date, s.date)
         s.score = shared.setdefault(s.score, s.score)
-        s.parts = tuple(shared.setdefault(p, p) for p in s.parts)
+        s.parts = tuple([shared.setdefault(p, p) for p in s.parts])
         for i in sorted(self._candidates(s)):
             k = self.kept[i]
             if _same_sig(k, s):
