@@ -6,7 +6,7 @@ transaction. Running it twice gives the same tables.
 
 Memory stays flat as the corpus grows: no pass holds the documents' analyses.
 
-With workers, steps 1 and 2 run side by side, and so do the mention rows and steps 3–4.
+With workers, steps 1 and 2 run side by side, and so do the mention rows, the persons' names and steps 3–4.
 
 1. persons: each document's persons (``json_extract``, in SQLite) are counted into a
    :class:`~huitan.persons.PersonLinker` (one entry per distinct document person);
@@ -53,7 +53,7 @@ from .merge import (
     date_sig,
     event_id_of,
 )
-from .model import DateValue, Event, Evidence, Participant, Statement
+from .model import DateValue, Event, Evidence, Participant, Person, Statement
 from .persons import PersonLinker, id_by_name, names_to_ids
 from .store import Store, insert_many
 
@@ -64,7 +64,8 @@ def resolve(store: Store, kb: KnowledgeBase, workers: int = 1) -> dict[str, int]
     """Rebuild the corpus-level tables from the stored analyses; returns their sizes.
 
     ``workers`` > 1 (and a database file): sessions are dated by a second process while this one links
-    the persons, and mention rows are made by another while this one merges the events; the same tables.
+    the persons, and mention rows are made by another, and the persons' names found by a third, while this
+    one merges the events; the same tables.
     """
     db = store.db
     forks = "fork" in multiprocessing.get_all_start_methods()  # a forked process inherits what it needs
@@ -74,7 +75,8 @@ def resolve(store: Store, kb: KnowledgeBase, workers: int = 1) -> dict[str, int]
     for (raw,) in db.execute(f"SELECT json_extract(analysis, '$.actors.persons') {ANALYSED} ORDER BY rowid"):
         for p in orjson.loads(raw) if raw else ():
             linker.add(p)
-    persons = linker.link()
+    persons = linker.link(names=not side)
+    naming = _Forked(linker.names) if side else None  # written last, so found meanwhile
     scratch = _scratch_file() if side else None
     mention_file = _Forked(write_mentions, store.path, linker, scratch) if scratch else None
     try:
@@ -87,11 +89,12 @@ def resolve(store: Store, kb: KnowledgeBase, workers: int = 1) -> dict[str, int]
                     "CREATE TEMP TABLE IF NOT EXISTS resolve_statements (seq INTEGER PRIMARY KEY, record BLOB NOT NULL)",
                     "DELETE FROM temp.resolve_events", "DELETE FROM temp.resolve_statements"):
             db.execute(sql)  # emptied here, not dropped after: dropping walks every page; closing is free
-        store.replace_corpus(persons=[p.to_dict() for p in persons], mentions=run.documents(), events=run.events(),
+        store.replace_corpus(persons=_records(persons, naming.result if naming else None),
+                             mentions=run.documents(), events=run.events(),
                              mechanisms=run.mechanisms(), statements=run.statements(),
                              mentions_from=mention_file.result if mention_file else None)
     finally:
-        for f in (dating, mention_file):
+        for f in (dating, naming, mention_file):
             if f:
                 f.close()
         if scratch:
@@ -125,6 +128,15 @@ class _Forked:
             self.proc.kill()
         self.proc.join()
         self.conn.close()
+
+
+def _records(persons: list[Person], names: Callable[[], list[dict[str, str | None]]] | None,
+             ) -> Iterator[dict[str, Any]]:
+    """The persons' records, given their ``names`` (when :meth:`~huitan.persons.PersonLinker.link` left them
+    out) once the first is asked for."""
+    for p, found in zip(persons, names(), strict=True) if names else ((p, p.names) for p in persons):
+        p.names = found
+        yield p.to_dict()
 
 
 def _scratch_file() -> str:

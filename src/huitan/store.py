@@ -307,7 +307,8 @@ class Store:
         """Replace the corpus-level tables in one transaction (the output of ``resolve``).
 
         ``mentions_from``: called once the other rows are in, it gives a database file whose ``mentions``
-        table is appended too (in SQLite, without a Python object per row).
+        table is appended too (in SQLite, without a Python object per row). ``persons`` are read after the
+        events and statements (their names may still be being found meanwhile).
 
         The tables' secondary indexes are dropped while the rows go in and then built again from their
         own definitions: building an index once is cheaper than keeping it up to date row by row.
@@ -324,11 +325,6 @@ class Store:
                      statements: Iterable[dict[str, Any]], mentions_from: Callable[[], str] | None) -> None:
         for t in CORPUS_TABLES:
             self.db.execute(f"DELETE FROM {t}")
-        self.db.executemany(
-            "INSERT INTO persons VALUES (?,?,?,?,?,?,?,?,?)",
-            ((p["person_id"], p["name"], p.get("country"), p.get("rank"), p.get("kb_id"),
-              _j(p.get("aliases", [])), _j(p.get("positions", [])), _j(p.get("names", {})), _j(p)) for p in persons),
-        )
         insert_many(self.db, "INSERT INTO mentions", "(?,?,?,?,?,?,?,?,?)", mentions)
         for batch in _batched(events, 1000):
             ev_rows, part_rows, src_rows = [], [], []
@@ -358,6 +354,11 @@ class Store:
         self.db.executemany(
             "INSERT INTO statements(speaker, topic, person_id, country, record) VALUES (?,?,?,?,?)",
             ((s["speaker"], s["topic"], s.get("person_id"), s.get("country"), _j(s)) for s in statements),
+        )
+        self.db.executemany(
+            "INSERT INTO persons VALUES (?,?,?,?,?,?,?,?,?)",
+            ((p["person_id"], p["name"], p.get("country"), p.get("rank"), p.get("kb_id"),
+              _j(p.get("aliases", [])), _j(p.get("positions", [])), _j(p.get("names", {})), _j(p)) for p in persons),
         )
         if mentions_from is not None:
             self.db.execute("ATTACH DATABASE ? AS side", (mentions_from(),))
