@@ -243,7 +243,10 @@ class _Run:
             statements.clear()
 
         person_id, redated = self.linker.person_id, self.redated
-        rows = self.db.execute(f"SELECT rowid, doc_id, CAST(analysis AS BLOB) {ANALYSED} ORDER BY rowid")
+        # without the mentions (over half the text) when another process writes them: SQLite drops them
+        # faster than orjson reads them
+        analysis = "analysis" if self.mentions else "json_remove(analysis, '$.actors.mentions')"
+        rows = self.db.execute(f"SELECT rowid, doc_id, CAST({analysis} AS BLOB) {ANALYSED} ORDER BY rowid")
         for rowid, doc_id, raw in rows:  # read lazily, inside the writer's transaction (other tables)
             d = orjson.loads(raw)  # from bytes: SQLite's text is not first made a Python str
             actors = d.get("actors") or {}
