@@ -168,7 +168,9 @@ def write_mentions(db_path: str, linker: PersonLinker, out: str) -> str:
         dst.execute("PRAGMA journal_mode=OFF")  # a scratch file: nothing to roll back to, nothing to sync
         dst.execute("PRAGMA synchronous=OFF")
         dst.execute("DROP TABLE IF EXISTS mentions")  # left by a side process that failed half-way
-        dst.execute("CREATE TABLE mentions (doc_id, person_id, kind, name, text, section, start, \"end\", country)")
+        # the table as the database declares it, so that SQLite copies its records as they are
+        dst.execute(src.db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'mentions'")
+                    .fetchone()[0])
         dst.execute("BEGIN")
         insert_many(dst, "INSERT INTO mentions", "(?,?,?,?,?,?,?,?,?)", _mentions_of(src, linker))
         dst.execute("COMMIT")

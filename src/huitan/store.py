@@ -307,8 +307,8 @@ class Store:
         """Replace the corpus-level tables in one transaction (the output of ``resolve``).
 
         ``mentions_from``: called once the other rows are in, it gives a database file whose ``mentions``
-        table is appended too (in SQLite, without a Python object per row). ``persons`` are read after the
-        events and statements (their names may still be being found meanwhile).
+        table, declared as this database's, is appended too (in SQLite, without a Python object per row).
+        ``persons`` are read after the events and statements (their names may still be being found meanwhile).
 
         The tables' secondary indexes are dropped while the rows go in and then built again from their
         own definitions: building an index once is cheaper than keeping it up to date row by row.
@@ -362,7 +362,8 @@ class Store:
         )
         if mentions_from is not None:
             self.db.execute("ATTACH DATABASE ? AS side", (mentions_from(),))
-            self.db.execute("INSERT INTO mentions SELECT * FROM side.mentions ORDER BY rowid")
+            # the same table: its records are copied as they are, in rowid order (SQLite's transfer optimisation)
+            self.db.execute("INSERT INTO mentions SELECT * FROM side.mentions")
         self.set_meta("dirty", "0")
 
     @contextmanager
