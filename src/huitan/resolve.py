@@ -339,13 +339,12 @@ class _Sigs:
             value = DateValue(**d) if d else None
             date = self._dates[key] = (date_sig(value), date_score(value))
         m = e.get("mechanism")
-        intern = sys.intern
         return MergeSig(
-            type=intern(e["type"]),
-            docs=tuple(dict.fromkeys([intern(s["doc_id"]) for s in e.get("sources") or ()])),
+            type=sys.intern(e["type"]),
+            docs=tuple(dict.fromkeys(sys.intern(s["doc_id"]) for s in e.get("sources") or ())),
             date=date[0], score=date[1],
-            parts=tuple([(intern(p.get("person_id") or p["name"]), intern(p["role"]))
-                         for p in e.get("participants") or ()]),
+            parts=tuple((sys.intern(p.get("person_id") or p["name"]), sys.intern(p["role"]))
+                        for p in e.get("participants") or ()),
             mech=(m["name"], m["session"]) if m else None,
         )
 
