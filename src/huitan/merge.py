@@ -276,11 +276,14 @@ def _same(a: Event, b: Event) -> bool:
 
 
 def _same_sig(a: MergeSig, b: MergeSig) -> bool:
-    if a.type != b.type or any(d in b.docs for d in a.docs):
+    if a.type != b.type:
         return False
-    if not sigs_compatible(a.date, b.date):
+    for d in b.docs:
+        if d in a.docs:
+            return False
+    if a.date is not b.date and not sigs_compatible(a.date, b.date):  # a date is compatible with itself
         return False
-    small, big = sorted((a, b), key=lambda e: len(e.parts))
+    small, big = (a, b) if len(a.parts) <= len(b.parts) else (b, a)
     ks = {k for k, _ in small.parts}
     kb = {k for k, _ in big.parts}
     if not ks:
@@ -349,6 +352,11 @@ def event_id_of(type_: str, keys: list[str], start: str | None, mechanism: dict[
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
 
 
+Bucket = int | tuple[int, ...] | set[int]  # kept positions: one as an int, a few as a tuple, more as a set (memory)
+Slot = tuple[str, ...]
+ALL: Slot = ("a",)  # the sub-key of every kept event naming a participant
+
+
 class EventMerger:
     """The merge of :func:`merge_events`, one event at a time, holding only a :class:`MergeSig` per kept event.
 
@@ -357,21 +365,24 @@ class EventMerger:
     same; the result is the same as comparing with all of them (:func:`_same_sig`).
     With a month-day on both sides, one shared participant is enough, and the days
     must agree (ranges overlap, in the same starting month): such kept events are
-    indexed by (type, participant, day), ranges by their month. Otherwise two shared
+    indexed by (type, participant) and day, ranges by their month. Otherwise two shared
     participants are needed, found by intersecting per-participant sets. Events
     without participants only join the same mechanism session.
     """
 
     def __init__(self) -> None:
         self.kept: list[MergeSig] = []
-        self._index: dict[tuple[Any, ...], int | tuple[int, ...] | set[int]] = {}  # kept positions
+        # (type, participant key) -> {ALL or the slot of the kept event's date: kept positions}
+        self._index: dict[tuple[str, str], dict[Slot, Bucket]] = {}
+        self._sessions: dict[tuple[str, Any], Bucket] = {}  # (type, mechanism) of events without participants
         self._shared: dict[Any, Any] = {}  # equal date signatures and (participant, role) pairs: one object
+        self._plans: dict[DateSig, tuple[Slot, tuple[Slot, ...], Slot]] = {}  # see :meth:`_plan`
 
     def __len__(self) -> int:
         return len(self.kept)
 
     @staticmethod
-    def _slot(d: DateSig) -> tuple[Any, ...]:
+    def _slot(d: DateSig) -> Slot:
         """("d", month-day) for one day, ("r", month) for a range, ("n",) without a month-day, ("o",) if odd."""
         md, end, month, _ = d
         if md is None:
@@ -380,39 +391,39 @@ class EventMerger:
             return ("o",)
         return ("d", md) if end == md else ("r", month)
 
-    @classmethod
-    def _entries(cls, s: MergeSig) -> set[tuple[Any, ...]]:
-        if not s.parts:
-            return {("s", s.type, s.mech)} if s.mech else set()
-        slot = cls._slot(s.date)
-        out: set[tuple[Any, ...]] = set()
-        for k, _ in s.parts:
-            out.add(("a", s.type, k))
-            out.add((*slot, s.type, k))
-        return out
-
-    def _get(self, e: tuple[Any, ...]) -> tuple[int, ...] | set[int]:
-        have = self._index.get(e)
-        return () if have is None else (have,) if isinstance(have, int) else have
+    def _plan(self, d: DateSig) -> tuple[Slot, tuple[Slot, ...], Slot]:
+        """For a date signature (once each): its slot, the slots of the kept events one shared participant
+        may join, and the sub-key of those that need two."""
+        plan = self._plans.get(d)
+        if plan is None:
+            slot = self._slot(d)
+            probes: list[Slot] = []
+            if slot[0] == "o":
+                probes = [ALL]
+            elif slot[0] in ("d", "r"):  # kept events with a month-day: one shared participant, the same days
+                md, end = d[0] or "", d[1] or ""
+                last = int(md[3:]) if slot[0] == "d" else int(end[3:]) if end[:2] == md[:2] else 31
+                probes = [("r", md[:2]), ("o",)] + [("d", f"{md[:2]}-{dd:02d}") for dd in range(int(md[3:]), last + 1)]
+            plan = self._plans[d] = (slot, tuple(probes), ("n",) if slot[0] != "n" else ALL)
+        return plan
 
     def _candidates(self, s: MergeSig) -> set[int]:
-        if not s.parts:
-            return set(self._get(("s", s.type, s.mech))) if s.mech else set()
-        keys = list(dict.fromkeys(k for k, _ in s.parts))
         out: set[int] = set()
-        slot = self._slot(s.date)
-        probes: list[tuple[Any, ...]] = []
-        if slot[0] == "o":
-            probes = [("a",)]
-        elif slot[0] in ("d", "r"):  # kept events with a month-day: one shared participant, the same days
-            md, end = s.date[0] or "", s.date[1] or ""
-            last = int(md[3:]) if slot[0] == "d" else int(end[3:]) if end[:2] == md[:2] else 31
-            probes = [("r", md[:2]), ("o",)] + [("d", f"{md[:2]}-{dd:02d}") for dd in range(int(md[3:]), last + 1)]
-        for k in keys:
+        if not s.parts:
+            if s.mech:
+                _into(out, self._sessions.get((s.type, s.mech)))
+            return out
+        _, probes, kind = self._plan(s.date)
+        groups: list[tuple[int, ...] | set[int]] = []  # otherwise: two shared participants
+        for k in dict.fromkeys(k for k, _ in s.parts):
+            sub = self._index.get((s.type, k))
+            if sub is None:
+                continue
             for pr in probes:
-                out.update(self._get((*pr, s.type, k)))
-        kind = "n" if slot[0] != "n" else "a"  # otherwise: two shared participants
-        groups = [g for k in keys if (g := self._get((kind, s.type, k)))]
+                _into(out, sub.get(pr))
+            g = sub.get(kind)
+            if g is not None:
+                groups.append((g,) if isinstance(g, int) else g)
         for i, a in enumerate(groups):
             for b in groups[i + 1:]:
                 if isinstance(a, set) and isinstance(b, set):
@@ -422,50 +433,81 @@ class EventMerger:
                     out.update(x for x in small if x in big)
         return out
 
-    def _put(self, e: tuple[Any, ...], i: int) -> None:
-        """Index ``i`` under ``e``: one position as an int, a few as a tuple, more as a set (memory)."""
-        have = self._index.get(e)
-        if have is None:
-            self._index[e] = i
-        elif isinstance(have, int):
-            self._index[e] = (have, i)
-        elif isinstance(have, tuple):
-            self._index[e] = have + (i,) if len(have) < SMALL_BUCKET else {*have, i}
-        else:
-            have.add(i)
-
-    def _drop(self, e: tuple[Any, ...], i: int) -> None:
-        have = self._index[e]
-        if isinstance(have, int):
-            del self._index[e]
-        elif isinstance(have, tuple):
-            rest = tuple(x for x in have if x != i)
-            self._index[e] = rest[0] if len(rest) == 1 else rest
-        else:
-            have.discard(i)
-
     def add(self, s: MergeSig) -> int:
         """The position of the kept event ``s`` joins (absorbed into its signature), or of ``s`` as a new one."""
         shared = self._shared
         s.date = shared.setdefault(s.date, s.date)
         s.score = shared.setdefault(s.score, s.score)
-        s.parts = tuple(shared.setdefault(p, p) for p in s.parts)
+        s.parts = tuple([shared.setdefault(p, p) for p in s.parts])
         for i in sorted(self._candidates(s)):
             k = self.kept[i]
             if _same_sig(k, s):
-                before = self._entries(k)
-                _absorb_sig(k, s)
-                after = self._entries(k)
-                for e in before - after:
-                    self._drop(e, i)
-                for e in after - before:
-                    self._put(e, i)
+                self._absorb(i, k, s)
                 return i
         i = len(self.kept)
         self.kept.append(s)
-        for e in self._entries(s):
-            self._put(e, i)
+        if s.parts:
+            slot = self._plan(s.date)[0]
+            for key in {k for k, _ in s.parts}:
+                sub = self._index.setdefault((s.type, key), {})
+                _put(sub, ALL, i)
+                _put(sub, slot, i)
+        elif s.mech:
+            _put(self._sessions, (s.type, s.mech), i)
         return i
+
+    def _absorb(self, i: int, k: MergeSig, s: MergeSig) -> None:
+        """``s`` absorbed into the kept event ``k`` at ``i``, and the index kept up to date: new participants
+        are indexed, and a better date moves the others to its slot (events without participants only join
+        events without participants of the same session, so they stay where they are)."""
+        old_keys = {x for x, _ in k.parts}
+        old_slot = self._plan(k.date)[0]
+        _absorb_sig(k, s)
+        if not k.parts:
+            return
+        slot = self._plan(k.date)[0]
+        for key in {x for x, _ in k.parts}:
+            if key not in old_keys:
+                sub = self._index.setdefault((k.type, key), {})
+                _put(sub, ALL, i)
+                _put(sub, slot, i)
+            elif slot != old_slot:
+                sub = self._index[(k.type, key)]
+                _drop(sub, old_slot, i)
+                _put(sub, slot, i)
+
+
+def _into(out: set[int], have: Bucket | None) -> None:
+    if have is None:
+        return
+    if isinstance(have, int):
+        out.add(have)
+    else:
+        out.update(have)
+
+
+def _put(index: dict[Any, Bucket], e: Any, i: int) -> None:
+    """Position ``i`` indexed under ``e``."""
+    have = index.get(e)
+    if have is None:
+        index[e] = i
+    elif isinstance(have, int):
+        index[e] = (have, i)
+    elif isinstance(have, tuple):
+        index[e] = have + (i,) if len(have) < SMALL_BUCKET else {*have, i}
+    else:
+        have.add(i)
+
+
+def _drop(index: dict[Any, Bucket], e: Any, i: int) -> None:
+    have = index[e]
+    if isinstance(have, int):
+        del index[e]
+    elif isinstance(have, tuple):
+        rest = tuple(x for x in have if x != i)
+        index[e] = rest[0] if len(rest) == 1 else rest
+    else:
+        have.discard(i)
 
 
 SMALL_BUCKET = 8  # index buckets up to this size are tuples (a set costs 216 bytes even for two)

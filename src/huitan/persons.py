@@ -106,6 +106,7 @@ class PersonLinker:
         self._seen: dict[PersonRecord, list[int]] = {}  # record -> [first position, count]
         self._n = 0
         self._ids: dict[tuple[str | None, str, str | None], str] = {}  # (kb id, name, country) -> person id
+        self._linked: list[tuple[Person, list[PersonRecord]]] = []  # each person of :meth:`link`, and its members
 
     def add(self, p: Person | dict[str, Any]) -> None:
         """Count one document person (a :class:`Person` or its stored dict)."""
@@ -123,20 +124,32 @@ class PersonLinker:
             return self._ids[(p.get("kb_id"), p["name"], p.get("country"))]
         return self._ids[(p.kb_id, p.name, p.country)]
 
-    def link(self) -> list[Person]:
-        """The corpus-level persons, in order of first mention."""
+    def link(self, names: bool = True) -> list[Person]:
+        """The corpus-level persons, in order of first mention; without ``names``, their ``names`` are left
+        for :meth:`names` (which only they take time to find)."""
         records = list(self._seen)  # in order of first mention
         keys = _group_keys(records, self.entries)
         groups: dict[str, list[PersonRecord]] = {}
         for rec in records:
             groups.setdefault(keys[_triple(rec)], []).append(rec)
         out: list[Person] = []
+        self._linked = []
         for key, members in groups.items():  # a group's first member is its first mention
             person = self._person(key, members)
             out.append(person)
+            self._linked.append((person, members))
             for rec in members:
                 self._ids[_triple(rec)] = person.person_id or ""
+        if names:
+            for person, found in zip(out, self.names(), strict=True):
+                person.names = found
         return out
+
+    def names(self) -> list[dict[str, str | None]]:
+        """The ``names`` of each person :meth:`link` gave, in order: :mod:`huitan.names`, else the first a
+        document wrote for one of its members."""
+        return [_names_for(self.kb, p) or next((dict(m[5]) for m in members if m[5]), {})
+                for p, members in self._linked]
 
     def _person(self, key: str, members: list[PersonRecord]) -> Person:
         kb_id = key[3:] if key.startswith("kb:") else None
@@ -162,7 +175,6 @@ class PersonLinker:
         rank = next((m[4] for m in members if m[4]), None)
         person = Person(name=name, country=country, aliases=aliases, positions=positions, rank=rank,
                         kb_id=kb_id, person_id=person_id(kb_id, name, country))
-        person.names = _names_for(self.kb, person) or next((dict(m[5]) for m in members if m[5]), {})
         return person
 
 

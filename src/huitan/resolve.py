@@ -6,7 +6,7 @@ transaction. Running it twice gives the same tables.
 
 Memory stays flat as the corpus grows: no pass holds the documents' analyses.
 
-With workers, steps 1 and 2 run side by side, and so do the mention rows and steps 3–4.
+With workers, steps 1 and 2 run side by side, and so do the mention rows, the persons' names and steps 3–4.
 
 1. persons: each document's persons (``json_extract``, in SQLite) are counted into a
    :class:`~huitan.persons.PersonLinker` (one entry per distinct document person);
@@ -33,6 +33,7 @@ import sqlite3
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -52,9 +53,9 @@ from .merge import (
     date_sig,
     event_id_of,
 )
-from .model import DateValue, Event, Evidence, Participant, Statement
+from .model import DateValue, Event, Evidence, Participant, Person, Statement
 from .persons import PersonLinker, id_by_name, names_to_ids
-from .store import Store
+from .store import Store, insert_many
 
 ANALYSED = "FROM documents WHERE analysis IS NOT NULL"
 
@@ -63,7 +64,8 @@ def resolve(store: Store, kb: KnowledgeBase, workers: int = 1) -> dict[str, int]
     """Rebuild the corpus-level tables from the stored analyses; returns their sizes.
 
     ``workers`` > 1 (and a database file): sessions are dated by a second process while this one links
-    the persons, and mention rows are made by another while this one merges the events; the same tables.
+    the persons, and mention rows are made by another, and the persons' names found by a third, while this
+    one merges the events; the same tables.
     """
     db = store.db
     forks = "fork" in multiprocessing.get_all_start_methods()  # a forked process inherits what it needs
@@ -73,22 +75,26 @@ def resolve(store: Store, kb: KnowledgeBase, workers: int = 1) -> dict[str, int]
     for (raw,) in db.execute(f"SELECT json_extract(analysis, '$.actors.persons') {ANALYSED} ORDER BY rowid"):
         for p in orjson.loads(raw) if raw else ():
             linker.add(p)
-    persons = linker.link()
+    persons = linker.link(names=not side)
+    naming = _Forked(linker.names) if side else None  # written last, so found meanwhile
     scratch = _scratch_file() if side else None
     mention_file = _Forked(write_mentions, store.path, linker, scratch) if scratch else None
     try:
         run = _Run(store, linker, dating.result() if dating else session_dates(store, kb),
                    mentions=mention_file is None)
-        for sql in ("CREATE TEMP TABLE IF NOT EXISTS resolve_events (kept INTEGER NOT NULL, seq INTEGER NOT NULL,"
-                    " record BLOB NOT NULL, PRIMARY KEY (kept, seq)) WITHOUT ROWID",
+        # the events in the order read (appended: cheap), and in kept order through the index
+        for sql in ("CREATE TEMP TABLE IF NOT EXISTS resolve_events (seq INTEGER PRIMARY KEY, kept INTEGER NOT NULL,"
+                    " record BLOB NOT NULL)",
+                    "CREATE INDEX IF NOT EXISTS temp.resolve_events_kept ON resolve_events (kept)",
                     "CREATE TEMP TABLE IF NOT EXISTS resolve_statements (seq INTEGER PRIMARY KEY, record BLOB NOT NULL)",
                     "DELETE FROM temp.resolve_events", "DELETE FROM temp.resolve_statements"):
             db.execute(sql)  # emptied here, not dropped after: dropping walks every page; closing is free
-        store.replace_corpus(persons=[p.to_dict() for p in persons], mentions=run.documents(), events=run.events(),
+        store.replace_corpus(persons=_records(persons, naming.result if naming else None),
+                             mentions=run.documents(), events=run.events(),
                              mechanisms=run.mechanisms(), statements=run.statements(),
                              mentions_from=mention_file.result if mention_file else None)
     finally:
-        for f in (dating, mention_file):
+        for f in (dating, naming, mention_file):
             if f:
                 f.close()
         if scratch:
@@ -124,6 +130,15 @@ class _Forked:
         self.conn.close()
 
 
+def _records(persons: list[Person], names: Callable[[], list[dict[str, str | None]]] | None,
+             ) -> Iterator[dict[str, Any]]:
+    """The persons' records, given their ``names`` (when :meth:`~huitan.persons.PersonLinker.link` left them
+    out) once the first is asked for."""
+    for p, found in zip(persons, names(), strict=True) if names else ((p, p.names) for p in persons):
+        p.names = found
+        yield p.to_dict()
+
+
 def _scratch_file() -> str:
     fd, path = tempfile.mkstemp(prefix="huitan-mentions-", suffix=".db")
     os.close(fd)
@@ -153,17 +168,22 @@ def write_mentions(db_path: str, linker: PersonLinker, out: str) -> str:
         dst.execute("PRAGMA journal_mode=OFF")  # a scratch file: nothing to roll back to, nothing to sync
         dst.execute("PRAGMA synchronous=OFF")
         dst.execute("DROP TABLE IF EXISTS mentions")  # left by a side process that failed half-way
-        dst.execute("CREATE TABLE mentions (doc_id, person_id, kind, name, text, section, start, \"end\", country)")
+        # the table as the database declares it, so that SQLite copies its records as they are
+        dst.execute(src.db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'mentions'")
+                    .fetchone()[0])
         dst.execute("BEGIN")
-        for doc_id, raw in src.db.execute(f"SELECT doc_id, CAST(analysis AS BLOB) {ANALYSED} ORDER BY rowid"):
-            actors = orjson.loads(raw).get("actors") or {}
-            pids = [linker.person_id(p) for p in actors.get("persons") or []]
-            dst.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?)", mention_rows(doc_id, actors, pids))
+        insert_many(dst, "INSERT INTO mentions", "(?,?,?,?,?,?,?,?,?)", _mentions_of(src, linker))
         dst.execute("COMMIT")
     finally:
         src.close()
         dst.close()
     return out
+
+
+def _mentions_of(store: Store, linker: PersonLinker) -> Iterator[tuple[Any, ...]]:
+    for doc_id, raw in store.db.execute(f"SELECT doc_id, CAST(analysis AS BLOB) {ANALYSED} ORDER BY rowid"):
+        actors = orjson.loads(raw).get("actors") or {}
+        yield from mention_rows(doc_id, actors, [linker.person_id(p) for p in actors.get("persons") or []])
 
 
 def session_dates(store: Store, kb: KnowledgeBase) -> dict[tuple[int, int], dict[str, Any] | None]:
@@ -215,36 +235,43 @@ class _Run:
         temporary tables meanwhile."""
         merger = EventMerger()
         sigs = _Sigs()
-        seq = itertools.count()
-        events: list[tuple[int, int, bytes]] = []
+        events: list[tuple[int, bytes]] = []
         statements: list[tuple[bytes]] = []
 
         def flush() -> None:
-            self.db.executemany("INSERT INTO temp.resolve_events VALUES (?,?,?)", events)
+            insert_many(self.db, "INSERT INTO temp.resolve_events(kept, record)", "(?,?)", events)
             self.db.executemany("INSERT INTO temp.resolve_statements(record) VALUES (?)", statements)
             events.clear()
             statements.clear()
 
-        rows = self.db.execute(f"SELECT rowid, doc_id, CAST(analysis AS BLOB) {ANALYSED} ORDER BY rowid")
+        person_id, redated = self.linker.person_id, self.redated
+        # without the mentions (over half the text) when another process writes them: SQLite drops them
+        # faster than orjson reads them
+        analysis = "analysis" if self.mentions else "json_remove(analysis, '$.actors.mentions')"
+        rows = self.db.execute(f"SELECT rowid, doc_id, CAST({analysis} AS BLOB) {ANALYSED} ORDER BY rowid")
         for rowid, doc_id, raw in rows:  # read lazily, inside the writer's transaction (other tables)
             d = orjson.loads(raw)  # from bytes: SQLite's text is not first made a Python str
             actors = d.get("actors") or {}
             persons = actors.get("persons") or []
-            pids = [self.linker.person_id(p) for p in persons]
+            pids = [person_id(p) for p in persons]
             if self.mentions:
                 yield from mention_rows(doc_id, actors, pids)
-            by_name = names_to_ids([(p["name"], p.get("aliases") or [], pid) for p, pid in zip(persons, pids, strict=True)])
+            by_name = None  # made when a participant without its person, or a speaker, needs it
             for idx, e in enumerate(d.get("events") or []):
                 for part in e.get("participants") or []:
                     if part.get("kind", "person") != "person":
                         continue
                     ent = part.get("entity")
-                    part["person_id"] = pids[ent] if ent is not None and 0 <= ent < len(pids) \
-                        else id_by_name(by_name, part["name"])
-                if (rowid, idx) in self.redated:
-                    e["date"] = self.redated[(rowid, idx)]
-                events.append((merger.add(sigs.of(e)), next(seq), orjson.dumps(e)))
+                    if ent is not None and 0 <= ent < len(pids):
+                        part["person_id"] = pids[ent]
+                    else:
+                        by_name = _names_to_ids(persons, pids) if by_name is None else by_name
+                        part["person_id"] = id_by_name(by_name, part["name"])
+                if (rowid, idx) in redated:
+                    e["date"] = redated[(rowid, idx)]
+                events.append((merger.add(sigs.of(e)), orjson.dumps(e)))
             for s in d.get("statements") or []:
+                by_name = _names_to_ids(persons, pids) if by_name is None else by_name
                 s["person_id"] = id_by_name(by_name, s["speaker"])
                 statements.append((orjson.dumps(s),))
             if len(events) >= 1000:
@@ -255,9 +282,11 @@ class _Run:
     def events(self) -> Iterator[dict[str, Any]]:
         """The merged events in kept order, with their ids."""
         ids = EventIds()
-        rows = self.db.execute("SELECT kept, record FROM temp.resolve_events ORDER BY kept, seq")
-        for _, reports in itertools.groupby(rows, key=lambda r: r[0]):
-            first, *more = (orjson.loads(r[1]) for r in reports)
+        rows = self.db.cursor()
+        rows.row_factory = None  # plain tuples
+        rows.execute("SELECT kept, record FROM temp.resolve_events ORDER BY kept, seq")
+        for _, reports in itertools.groupby(rows, key=itemgetter(0)):
+            first, *more = [orjson.loads(r[1]) for r in reports]
             if not more and _as_stored(first):  # one report, stored in the current form: its record as it is
                 rec = first
                 del rec["date_expr"]
@@ -289,6 +318,11 @@ class _Run:
             self.n_statements += 1
             d = orjson.loads(raw)
             yield plain(Statement(**{**d, "sources": [Evidence(**x) for x in d.get("sources", [])]}))
+
+
+def _names_to_ids(persons: list[dict[str, Any]], pids: list[str]) -> dict[str, str]:
+    """:func:`~huitan.persons.names_to_ids` of a document's stored persons and their ids."""
+    return names_to_ids([(p["name"], p.get("aliases") or [], pid) for p, pid in zip(persons, pids, strict=True)])
 
 
 class _Sigs:
