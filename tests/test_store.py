@@ -122,3 +122,32 @@ def test_a_read_only_open_brings_an_older_database_to_the_current_schema(db_path
 
     with pytest.raises(sqlite3.OperationalError):  # still read-only
         r.db.execute("DELETE FROM events")
+
+
+def test_checkpoints_aside_copy_the_log_into_the_database(db_path):
+    """During a bulk load the writer's own checkpoints are off; a thread copies the log into the database file
+    after each commit (so the file grows by what was written), and SQLite's checkpoints are back on at the end."""
+    import os
+
+    store = Store(db_path)
+    (before,) = store.db.execute("PRAGMA wal_autocheckpoint").fetchone()
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    size = os.path.getsize(db_path)
+    with store.checkpoints_aside() as checkpoint:
+        assert store.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        for i in range(5):
+            with store.transaction():
+                store.add_document(Document(doc_id=f"d{i}", kind="article", title=f"标题{i}", lead="导语",
+                                            body=["导语", f"正文{i}" * 5000]), None)
+            checkpoint()
+    assert os.path.getsize(db_path) > size + 5 * 5000 * 4  # the texts are in the file, not only in the log
+    assert store.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == before
+    assert [r[0] for r in store.db.execute("SELECT doc_id FROM documents ORDER BY doc_id")] == \
+        [f"d{i}" for i in range(5)]
+
+
+def test_checkpoints_aside_of_a_database_in_memory_is_nothing():
+    store = Store(":memory:")
+    with store.checkpoints_aside() as checkpoint:
+        checkpoint()
+    assert store.db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 1000

@@ -294,18 +294,20 @@ def ingest(paths: Iterable[str], store: Store, opts: IngestOptions | None = None
         pending.clear()
 
     items = read_inputs(paths, ReadOptions(max_bytes=opts.max_bytes))
-    for out in outcomes(items, kb, opts, Sorter(store, nd)):
-        if on_page:
-            on_page(out)
-        if out.error:
-            summary.failed += 1
-            summary.errors.append((out.path, out.error))
-            continue
-        summary.pages += 1
-        pending.append(out)
-        if len(pending) >= opts.batch_pages:
-            flush()
-    flush()
+    with store.checkpoints_aside() as checkpoint:  # this process writes on while the log is synced
+        for out in outcomes(items, kb, opts, Sorter(store, nd)):
+            if on_page:
+                on_page(out)
+            if out.error:
+                summary.failed += 1
+                summary.errors.append((out.path, out.error))
+                continue
+            summary.pages += 1
+            pending.append(out)
+            if len(pending) >= opts.batch_pages:
+                flush()
+                checkpoint()
+        flush()
     nd = None  # the near-duplicate index is not needed by resolve: its memory is free for it
     if opts.resolve and store.get_meta("dirty") == "1":
         from .resolve import resolve

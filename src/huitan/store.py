@@ -13,6 +13,7 @@ import itertools
 import json
 import re
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -238,6 +239,41 @@ class Store:
 
     def transaction(self) -> _Tx:
         return _Tx(self.db)
+
+    @contextmanager
+    def checkpoints_aside(self) -> Iterator[Callable[[], None]]:
+        """For a bulk load: the write-ahead log is copied into the database file (and synced) by a thread with
+        its own connection, while this one goes on writing, instead of inside this connection's commits.
+        Yields the function to call after a commit; SQLite's own checkpoints are back on at the end."""
+        if not Path(self.path).is_file():  # an in-memory database has no log
+            yield lambda: None
+            return
+        wake, done = threading.Event(), threading.Event()
+
+        def run() -> None:
+            db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            try:
+                while not done.is_set():
+                    wake.wait()
+                    wake.clear()
+                    try:
+                        db.execute("PRAGMA wal_checkpoint(PASSIVE)")  # never waits for the writer; releases the GIL
+                    except sqlite3.Error:  # busy now: the next wake-up copies what this one left
+                        continue
+            finally:
+                db.close()
+
+        (pages,) = self.db.execute("PRAGMA wal_autocheckpoint").fetchone()
+        self.db.execute("PRAGMA wal_autocheckpoint=0")
+        thread = threading.Thread(target=run, name="huitan-checkpoints", daemon=True)
+        thread.start()
+        try:
+            yield wake.set
+        finally:
+            done.set()
+            wake.set()
+            thread.join()
+            self.db.execute(f"PRAGMA wal_autocheckpoint={int(pages)}")
 
     # ------------------------------------------------------------ documents
 
