@@ -18,6 +18,7 @@ import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from .dedup import SCHEME, DedupOptions, NearDuplicates, minhash, opening_text, signatures
@@ -294,7 +295,10 @@ def ingest(paths: Iterable[str], store: Store, opts: IngestOptions | None = None
         pending.clear()
 
     items = read_inputs(paths, ReadOptions(max_bytes=opts.max_bytes))
-    with store.checkpoints_aside() as checkpoint:  # this process writes on while the log is synced
+    # in one process the writer's waits for the disk are on the critical path: a thread checkpoints the log;
+    # with workers they overlap the workers' extraction, and another thread would only compete with them
+    aside = store.checkpoints_aside() if opts.workers <= 1 else nullcontext(lambda: None)
+    with aside as checkpoint:
         for out in outcomes(items, kb, opts, Sorter(store, nd)):
             if on_page:
                 on_page(out)
