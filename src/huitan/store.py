@@ -301,9 +301,6 @@ class Store:
     def has_page(self, key: str) -> bool:
         return self.db.execute("SELECT 1 FROM pages WHERE key=?", (key,)).fetchone() is not None
 
-    def add_page(self, key: str, path: str, url: str | None) -> None:
-        self.db.execute(INSERT_PAGE, (key, path, url))
-
     def add_minhash(self, doc_id: str, sig: bytes) -> None:
         self.db.execute(INSERT_MINHASH, (doc_id, sig))
 
