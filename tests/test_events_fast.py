@@ -28,7 +28,7 @@ from huitan.events import (
 from huitan.kb import KnowledgeBase
 from huitan.mechanisms import _index as mechanism_index
 from huitan.model import DocActors, Mention
-from huitan.textutil import sentences
+from huitan.textutil import Gated, sentences
 from huitan.triggers import cues
 
 CONJ_START = ("与", "同", "和", "并与", "并同", "及", "以及", "跟")
@@ -166,7 +166,7 @@ def _pattern_alphabet(pattern: re.Pattern[str]) -> str:
 
 
 @pytest.mark.parametrize("gated", GATED, ids=lambda g: g.pattern.pattern[:12])
-def test_gated_patterns_find_what_their_patterns_find(gated: events._Gated,
+def test_gated_patterns_find_what_their_patterns_find(gated: Gated,
                                                       spans: list[tuple[_Span, list[Mention]]]) -> None:
     for span, _ in spans:
         for lo, hi in sentences(span.text):

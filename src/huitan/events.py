@@ -23,8 +23,7 @@ from __future__ import annotations
 import bisect
 import copy
 import re
-import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 from operator import attrgetter
@@ -37,7 +36,7 @@ from .mechanisms import Mechanism, find_mechanisms, may_name_session
 from .merge import ROLE_RANK, DocEvent, delegation_attends, merge_in_document, visitors_are_guests
 from .model import DocActors, Document, Event, Evidence, Mention, Participant, Statement
 from .statements import extract_statements
-from .textutil import any_of, sentences
+from .textutil import Gated, any_of, sentences
 from .triggers import TYPES, cues, words
 
 CLAUSE_SEP = "，,；;"
@@ -46,42 +45,19 @@ HARD_SEP = "；;"
 CONJ_START_RE = re.compile(r"\s*(?:与|同|和|并与|并同|及|以及|跟)")
 
 
-class _Gated:
-    """A pattern every match of which holds one of the characters ``marks``.
-
-    Searching a range without any of them (a fast ``str.find``) is skipped.
-    """
-
-    def __init__(self, pattern: str, marks: str) -> None:
-        self.pattern = re.compile(pattern)
-        self.marks = marks
-
-    def search(self, text: str, lo: int = 0, hi: int = sys.maxsize) -> re.Match[str] | None:
-        for c in self.marks:
-            if text.find(c, lo, hi) >= 0:
-                return self.pattern.search(text, lo, hi)
-        return None
-
-    def finditer(self, text: str, lo: int = 0, hi: int = sys.maxsize) -> Iterator[re.Match[str]]:
-        for c in self.marks:
-            if text.find(c, lo, hi) >= 0:
-                return self.pattern.finditer(text, lo, hi)
-        return iter(())
-
-
-BOOK = _Gated(r"《[^《》]{1,120}》", "《")
-INVITE = _Gated(r"(应|受)([^，,。；;]{1,80}?)(?:的)?(?:邀请|之邀|邀)", "邀")
+BOOK = Gated(re.compile(r"《[^《》]{1,120}》"), "《")
+INVITE = Gated(re.compile(r"(应|受)([^，,。；;]{1,80}?)(?:的)?(?:邀请|之邀|邀)"), "邀")
 AMOUNT = re.compile(r"(?:近|约|超过|逾)?[\d.,，]+\s*(?:多)?(?:万|亿|千)?\s*(?:美元|元|人民币|越南盾|欧元|日元|卢布|英镑|澳元)")
 # 值此X当选…之际 / 就X当选…: the occasion names the honoree, not the actors
-FRAME = _Gated(r"值此[^，,。；;]{0,50}?之际|获悉[^，,。；;]{0,60}|"
-               r"就[^，,。；;]{0,40}?(?:当选|就任|连任|荣任)[^，,。；;]{0,20}?(?=向|致|发|，|,)", "值悉就")
+FRAME = Gated(re.compile(r"值此[^，,。；;]{0,50}?之际|获悉[^，,。；;]{0,60}|"
+                         r"就[^，,。；;]{0,40}?(?:当选|就任|连任|荣任)[^，,。；;]{0,20}?(?=向|致|发|，|,)"), "值悉就")
 # 就/对/值此/祝贺 X 当选…: X is the honoree of a congratulation
-ELECTED = _Gated(r"(?:值此|就|对|祝贺)([^，,。；;]{1,60}?)(?:当选|被选为|被选举为|选举任命为|被任命为|就任|连任|荣任)",
-                 "选任")
+ELECTED = Gated(re.compile(r"(?:值此|就|对|祝贺)([^，,。；;]{1,60}?)(?:当选|被选为|被选举为|选举任命为|被任命为|就任|连任|荣任)"),
+                "选任")
 # 由X为首的代表团 / 以X为团长的代表团 / 代表团由X为团长: the head of a delegation
-HEADED = _Gated(r"(?:由|以)([^，,。；;]{1,60}?)为(?:首|团长)", "为")
+HEADED = Gated(re.compile(r"(?:由|以)([^，,。；;]{1,60}?)为(?:首|团长)"), "为")
 AT_PLACE = re.compile("[在于]")
-BASIS = _Gated(r"在[^，,。；;]{0,60}?的基础上", "础")
+BASIS = Gated(re.compile(r"在[^，,。；;]{0,60}?的基础上"), "础")
 ADVERBIAL_END = ("期间", "之际", "时", "之时", "前夕", "过程中")
 COUNTRY_OK = {"TALKS", "EXERCISE", "AID", "CALL", "SIGN"}
 ASYMMETRIC = {"MEET", "VISIT", "MESSAGE", "CREDENTIALS", "AID"}

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import re._constants as sre  # the parsed form of a pattern, read by required_chars
 import re._parser as sre_parse
+import sys
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -105,6 +106,12 @@ def _required_item(op: Any, av: Any, have: frozenset[str]) -> frozenset[str] | N
     return None
 
 
+def _any_char(chars: Iterable[str]) -> re.Pattern[str]:
+    """A pattern finding any one of ``chars``; with none, the empty pattern, which every text passes."""
+    one_of = "".join(map(re.escape, sorted(set(chars))))
+    return re.compile(f"[{one_of}]" if one_of else "")
+
+
 class Gate:
     """A cheap test that a text may match one of some patterns: does it hold one of the
     :func:`required_chars` of each? A text that fails cannot match any of them."""
@@ -117,23 +124,28 @@ class Gate:
                 chars.clear()
                 break
             chars |= required
-        # searched for one of the characters; with none known, the empty pattern lets every text pass
-        self.test = re.compile(f"[{''.join(map(re.escape, sorted(chars)))}]" if chars else "")
+        self.test = _any_char(chars)
 
     def passes(self, text: str) -> bool:
         return self.test.search(text) is not None
 
 
 class Gated:
-    """A compiled pattern behind its :class:`Gate`: a text that fails it is answered without running the
-    pattern (which, unanchored, tries every position of the text)."""
+    """A compiled pattern behind a gate: a text (or a range of it) without any of the characters every match
+    holds is answered without running the pattern, which, unanchored, tries every position.
 
-    def __init__(self, pattern: re.Pattern[str]) -> None:
+    ``marks``: those characters, when chosen by hand (rarer ones than :func:`required_chars` would pick);
+    by default they are worked out from the pattern."""
+
+    def __init__(self, pattern: re.Pattern[str], marks: str | None = None) -> None:
         self.pattern = pattern
-        self.gate = Gate([pattern]).test
+        self.gate = Gate([pattern]).test if marks is None else _any_char(marks)
 
-    def search(self, text: str) -> re.Match[str] | None:
-        return self.pattern.search(text) if self.gate.search(text) else None
+    def search(self, text: str, lo: int = 0, hi: int = sys.maxsize) -> re.Match[str] | None:
+        return self.pattern.search(text, lo, hi) if self.gate.search(text, lo, hi) else None
+
+    def finditer(self, text: str, lo: int = 0, hi: int = sys.maxsize) -> Iterator[re.Match[str]]:
+        return self.pattern.finditer(text, lo, hi) if self.gate.search(text, lo, hi) else iter(())
 
     def split(self, text: str) -> list[str]:
         return self.pattern.split(text) if self.gate.search(text) else [text]
