@@ -37,7 +37,7 @@ class IngestOptions:
     kb_files: tuple[str, ...] = ()
     near_duplicates: bool = True
     max_bytes: int = ReadOptions.max_bytes
-    batch_pages: int = 64  # pages written per transaction
+    batch_pages: int = 256  # pages written per transaction (fewer, larger full-text segments to merge)
     resolve: bool = True
     # a process that only ingests: once warmed up, its long-lived objects (knowledge base, indexes) leave
     # the garbage collector's view, and young objects are collected less often (gc.freeze, gc.set_threshold)
