@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 from collections.abc import Callable
@@ -55,6 +56,15 @@ def ingest(paths: tuple[str, ...], db: str, workers: int, kb_files: tuple[str, .
     Idempotent: a document already stored is not stored again; a near-duplicate is linked to the
     stored one. Exits with status 1 if some inputs failed (each is reported on one line).
     """
+    gc.disable()  # start-up makes long-lived objects only: the pipeline (tune_gc) collects again once warmed up
+    try:
+        run_ingest(paths, db, workers, kb_files, no_progress)
+    finally:
+        gc.enable()  # on again already, unless the start-up failed
+
+
+def run_ingest(paths: tuple[str, ...], db: str, workers: int, kb_files: tuple[str, ...], no_progress: bool) -> None:
+    """The work of ``huitan ingest`` (the caller has turned the garbage collector off for its start-up)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from .ingest import expand

@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -68,24 +69,30 @@ class Schema:
     key: str | tuple[str, ...] | None = None
     entry_check: Callable[[dict[str, Any]], str | None] | None = None
 
+    @cached_property
+    def fields(self) -> dict[str, type | tuple[type, ...]]:
+        """Every field an entry may have, with its type."""
+        return {**self.required, **self.optional, "source": str, "table": str}
+
     def validate(self, entry: Any, path: str, line: int) -> dict[str, Any]:
         if not isinstance(entry, dict):
             raise DataError(path, line, "an entry must be a JSON object")
-        fields = {**self.required, **self.optional, "source": str, "table": str}
         for name in self.required:
             if name not in entry:
                 raise DataError(path, line, f"missing field {name!r}")
-        if "source" not in entry or not str(entry.get("source") or "").strip():
+        if not str(entry.get("source") or "").strip():
             raise DataError(path, line, "missing field 'source' (every entry needs one)")
+        fields, checks = self.fields, self.checks
         for name, value in entry.items():
-            if name not in fields:
+            typ = fields.get(name)
+            if typ is None:
                 raise DataError(path, line, f"unknown field {name!r} for table {self.name!r}")
-            typ = fields[name]
-            if value is not None and not isinstance(value, typ):
+            if value is None:
+                if name in self.required:
+                    raise DataError(path, line, f"field {name!r} is null")
+            elif not isinstance(value, typ):
                 raise DataError(path, line, f"field {name!r} has type {type(value).__name__}")
-            if name in self.required and value is None:
-                raise DataError(path, line, f"field {name!r} is null")
-            check = self.checks.get(name)
+            check = checks.get(name)
             if check and (msg := check(value)):
                 raise DataError(path, line, f"field {name!r}: {msg}")
         if self.entry_check and (msg := self.entry_check(entry)):
