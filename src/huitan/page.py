@@ -280,7 +280,7 @@ def html_to_text(html: str, mk: Markers) -> tuple[str, str | None]:
 # ---------------------------------------------------------------- lines
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     text: str  # Simplified, stripped
     orig: str  # as written
@@ -332,7 +332,7 @@ def is_headline_list(text: str) -> bool:
 
 
 def is_boilerplate(text: str, mk: Markers) -> bool:
-    return (mk.boilerplate.match(text) is not None or (not CJK.search(text) and len(text) < 40)
+    return (mk.boilerplate.match(text) is not None or (len(text) < 40 and not CJK.search(text))
             or is_headline_list(text))
 
 
@@ -444,12 +444,14 @@ def find_lead(lines: list[Line], mk: Markers) -> int | None:
 
 def find_title(lines: list[Line], lead: int, mk: Markers) -> int | None:
     """The headline: among headline-like lines before the lead, the one sharing most with the lead; else the nearest."""
-    context = "".join(CJK_RUN.findall(" ".join(ln.text for ln in lines[lead:lead + 3])))  # its bigrams, as text
+    context = None  # the CJK text of the lead and the next two lines (its bigrams, as text), once needed
     best, best_score = None, 0.0
     for i in range(lead - 1, max(-1, lead - 40), -1):
         t = headline_text(lines[i].text, mk)
         if not is_headline(t, mk) or dateline_of(t, mk):
             continue
+        if context is None:
+            context = "".join(CJK_RUN.findall(" ".join(ln.text for ln in lines[lead:lead + 3])))
         b = bigrams(t)
         score = sum(g in context for g in b) / (len(b) or 1)
         if best is None or score > best_score + 1e-9:
