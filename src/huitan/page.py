@@ -194,7 +194,7 @@ def convertible_pattern(config: Path) -> re.Pattern[str]:
         chars = convertible_chars(dictionary_entries(config))
     except (OSError, subprocess.CalledProcessError):
         return re.compile("")
-    bmp = "".join(re.escape(c) for c in sorted(chars) if c <= "\uffff")
+    bmp = re.escape("".join(sorted(c for c in chars if c <= "\uffff")))
     return re.compile(f"[{bmp}\\ud800-\\udfff\\U00010000-\\U0010ffff]")
 
 
