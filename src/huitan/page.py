@@ -211,7 +211,8 @@ def code_points(text: str) -> np.ndarray:
 
 
 def convert_page(text: str) -> tuple[str, str]:
-    """The page's script (:func:`detect_script`) and its text in Simplified (``text`` itself when Simplified)."""
+    """The page's script (:func:`detect_script`) and its text in Simplified (``text`` itself when Simplified).
+    OpenCC is asked only about an opening it may change (:func:`may_convert`)."""
     sample = text[:SAMPLE]
     if not may_convert(sample):
         return "simplified", text
