@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from huitan.dedup import DedupOptions, NearDuplicates, minhash
+from huitan.dedup import DedupOptions, NearDuplicates, minhash, minhashes, permutations, shingle_hashes
 from huitan.kb import KnowledgeBase
 from huitan.model import Document
 from huitan.page import MD_LINK, TITLE_TAIL, doc_id_for, markers, norm_key, text_lines, to_simplified
@@ -115,3 +115,17 @@ def test_index_similarity_is_the_share_of_equal_values():
     best = int(np.argmax(sims))
     assert sig == sigs[-1].tobytes()
     assert near == (docs[best].doc_id if sims[best] >= opts.threshold else None)
+
+
+def _minhash_reference(text: str, opts: DedupOptions) -> np.ndarray:
+    """:func:`minhash` of one text, as defined: the minimum of each hash function over its shingles."""
+    a, b = permutations(opts.num_perm)
+    hv = np.multiply.outer(a, shingle_hashes(text, opts.shingle)) + b[:, None]
+    return (hv.min(axis=1) >> np.uint64(32)).astype(np.uint32)
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(st.text(max_size=3) | TEXT, min_size=1, max_size=6), k=st.integers(1, 4))
+def test_a_pages_signatures_at_once_are_each_texts(texts: list[str], k: int):
+    opts = DedupOptions(shingle=k)
+    assert minhashes(texts, opts).tolist() == [_minhash_reference(t, opts).tolist() for t in texts]

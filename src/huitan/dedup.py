@@ -90,10 +90,26 @@ def minhash(text: str, opts: DedupOptions) -> np.ndarray:
     family, strongly universal like datasketch's ``(a·h + b) mod p`` but with no division (wrapping
     64-bit arithmetic is what numpy does).
     """
+    return minhashes([text], opts)[0]
+
+
+def minhashes(texts: list[str], opts: DedupOptions) -> np.ndarray:
+    """:func:`minhash` of each text, a row each: one numpy pass over the shingles of them all (a page's
+    documents), those spanning two texts left out of the minima."""
+    k = opts.shingle
+    if len(texts) > 1 and any(len(t) < k for t in texts):  # a text shorter than a shingle is one of its own
+        return np.concatenate([minhashes([t], opts) for t in texts])
     a, b = permutations(opts.num_perm)
-    hv = np.multiply.outer(a, shingle_hashes(text, opts.shingle))  # a row per hash function
+    hv = np.multiply.outer(a, shingle_hashes("".join(texts), k))  # a row per hash function
     hv += b[:, None]
-    return (hv.min(axis=1) >> _SHIFT).astype(SIG_DTYPE)  # the shift is monotonic: taken after the minimum
+    if len(texts) == 1:
+        mins = hv.min(axis=1)[None, :]
+    else:  # minima over [start, end) of each text's shingles and over the gaps between (dropped)
+        lengths = np.array([len(t) for t in texts])
+        ends = np.cumsum(lengths)
+        bounds = np.column_stack([ends - lengths, ends - (k - 1)]).ravel()[:-1]
+        mins = np.minimum.reduceat(hv, bounds, axis=1)[:, ::2].T
+    return (mins >> _SHIFT).astype(SIG_DTYPE)  # the shift is monotonic: taken after the minimum
 
 
 def _area(p: np.ndarray, s: np.ndarray) -> float:
@@ -191,4 +207,7 @@ class NearDuplicates:
 def signatures(docs: list[Document], opts: DedupOptions | None = None) -> dict[str, bytes]:
     """Signatures of the documents' openings, as :meth:`NearDuplicates.find` computes them (for workers)."""
     opts = opts or DedupOptions()
-    return {doc.doc_id: minhash(opening(doc, opts), opts).tobytes() for doc in docs}
+    if not docs:
+        return {}
+    sigs = minhashes([opening(doc, opts) for doc in docs], opts)
+    return {doc.doc_id: sig.tobytes() for doc, sig in zip(docs, sigs, strict=True)}

@@ -14,9 +14,13 @@ The patterns are data (``data/page_markers.jsonl``, ``data/outlets.jsonl``).
 from __future__ import annotations
 
 import hashlib
+import json
 import re
-from collections.abc import Iterable
+import subprocess
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -120,9 +124,78 @@ _CONVERTER: list[Any] = []
 
 def to_simplified(text: str) -> str:
     """Traditional → Simplified with OpenCC (the converter is created once per process)."""
+    return str(_t2s().convert(text))
+
+
+def _t2s() -> Any:
     if not _CONVERTER:
         _CONVERTER.append(converter())
-    return str(_CONVERTER[0].convert(text))
+    return _CONVERTER[0]
+
+
+def dictionary_files(config: Any) -> Iterator[str]:
+    """The file of every dictionary an OpenCC config (or part of one) names."""
+    if isinstance(config, dict):
+        if "file" in config:
+            yield config["file"]
+        for value in config.values():
+            yield from dictionary_files(value)
+    elif isinstance(config, list):
+        for value in config:
+            yield from dictionary_files(value)
+
+
+def dictionary_entries(config: Path) -> Iterator[tuple[str, str]]:
+    """The key and default value of each entry of each dictionary OpenCC config ``config`` uses, read with
+    OpenCC's own ``opencc_dict`` (shipped beside them). Raises OSError or CalledProcessError when they cannot be."""
+    tool = config.parent.parent.parent / "bin" / "opencc_dict"
+    with tempfile.TemporaryDirectory() as tmp:
+        text = Path(tmp, "dict.txt")
+        for name in dict.fromkeys(dictionary_files(json.loads(config.read_text(encoding="utf-8")))):
+            subprocess.run([tool, "-i", config.parent / name, "-o", text, "-f", "ocd2", "-t", "text"],
+                           check=True, capture_output=True)
+            for line in text.read_text(encoding="utf-8").splitlines():
+                key, _, values = line.partition("\t")
+                yield key, values.partition(" ")[0]
+
+
+def convertible_chars(entries: Iterable[tuple[str, str]]) -> frozenset[str]:
+    """Every character a conversion by dictionary ``entries`` can change: of each entry whose value differs
+    from its key, the key's characters where they differ (all of them when the lengths differ). A text holding
+    none of them converts to itself: each segment OpenCC looks up is either in no dictionary or an entry that
+    maps it to itself (and so is each step's output, in a chain of steps)."""
+    chars: set[str] = set()
+    for key, value in entries:
+        if key == value:
+            continue
+        if len(key) == 1 or len(key) != len(value):
+            chars.update(key)
+        else:
+            chars.update(k for k, v in zip(key, value, strict=True) if k != v)
+    return frozenset(chars)
+
+
+_CONVERTIBLE: list[re.Pattern[str]] = []
+
+
+def may_convert(text: str) -> bool:
+    """False when t2s conversion certainly leaves ``text`` as it is, so OpenCC need not be asked
+    (:func:`convertible_pattern`, made once per process)."""
+    if not _CONVERTIBLE:
+        _CONVERTIBLE.append(convertible_pattern(Path(_t2s().config)))
+    return _CONVERTIBLE[0].search(text) is not None
+
+
+def convertible_pattern(config: Path) -> re.Pattern[str]:
+    """A pattern finding a character of :func:`convertible_chars`, or any character outside the Basic
+    Multilingual Plane (few texts hold one, and a class of them is searched slowly) or surrogate (OpenCC
+    refuses those: its error stays its own); when the dictionaries cannot be read, one finding every text."""
+    try:
+        chars = convertible_chars(dictionary_entries(config))
+    except (OSError, subprocess.CalledProcessError):
+        return re.compile("")
+    bmp = re.escape("".join(sorted(c for c in chars if c <= "\uffff")))
+    return re.compile(f"[{bmp}\\ud800-\\udfff\\U00010000-\\U0010ffff]")
 
 
 def cjk_count(text: str) -> int:
@@ -138,8 +211,11 @@ def code_points(text: str) -> np.ndarray:
 
 
 def convert_page(text: str) -> tuple[str, str]:
-    """The page's script (:func:`detect_script`) and its text in Simplified (``text`` itself when Simplified)."""
+    """The page's script (:func:`detect_script`) and its text in Simplified (``text`` itself when Simplified).
+    OpenCC is asked only about an opening it may change (:func:`may_convert`)."""
     sample = text[:SAMPLE]
+    if not may_convert(sample):
+        return "simplified", text
     conv = to_simplified(sample)
     if script_of(sample, conv) == "simplified":
         return "simplified", text
@@ -205,7 +281,7 @@ def html_to_text(html: str, mk: Markers) -> tuple[str, str | None]:
 # ---------------------------------------------------------------- lines
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     text: str  # Simplified, stripped
     orig: str  # as written
@@ -257,7 +333,7 @@ def is_headline_list(text: str) -> bool:
 
 
 def is_boilerplate(text: str, mk: Markers) -> bool:
-    return (mk.boilerplate.match(text) is not None or (not CJK.search(text) and len(text) < 40)
+    return (mk.boilerplate.match(text) is not None or (len(text) < 40 and not CJK.search(text))
             or is_headline_list(text))
 
 
@@ -369,12 +445,14 @@ def find_lead(lines: list[Line], mk: Markers) -> int | None:
 
 def find_title(lines: list[Line], lead: int, mk: Markers) -> int | None:
     """The headline: among headline-like lines before the lead, the one sharing most with the lead; else the nearest."""
-    context = "".join(CJK_RUN.findall(" ".join(ln.text for ln in lines[lead:lead + 3])))  # its bigrams, as text
+    context = None  # the CJK text of the lead and the next two lines (its bigrams, as text), once needed
     best, best_score = None, 0.0
     for i in range(lead - 1, max(-1, lead - 40), -1):
         t = headline_text(lines[i].text, mk)
         if not is_headline(t, mk) or dateline_of(t, mk):
             continue
+        if context is None:
+            context = "".join(CJK_RUN.findall(" ".join(ln.text for ln in lines[lead:lead + 3])))
         b = bigrams(t)
         score = sum(g in context for g in b) / (len(b) or 1)
         if best is None or score > best_score + 1e-9:
