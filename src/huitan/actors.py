@@ -45,6 +45,7 @@ from huitan.persons import cached_name_parts, names_match
 # Characters a position chain is written in (the enumeration comma 、 joins positions).
 CHAIN_CHAR_RE = re.compile(rf"[{CJK}0-9、]")
 CHAIN_MAX = 80  # longest position chain looked at, in characters
+QUALIFIER_MAX = 20  # how far before a title its country is looked for, in characters (_qualified)
 SECTION_CACHE = 256  # section texts whose tokens and person spans are remembered
 # the run of chain characters before a name, matched in the reversed text (at most CHAIN_MAX)
 CHAIN_RUN_RE = re.compile(rf"[{CJK}0-9、]{{0,{CHAIN_MAX}}}")
@@ -187,10 +188,14 @@ def _name_after(text: str, lex: Lexicon, ti: TokenIndex, e: int, title_start: in
 def _qualified(text: str, lex: Lexicon, ti: TokenIndex, title_start: int) -> bool:
     """Whether the position ending with the title at ``title_start`` names a country whose names are
     written in kanji (Japanese names start with surnames no Chinese list holds: 加野幸司)."""
+    near = [t for t in ti.within(title_start - QUALIFIER_MAX, title_start)
+            if t[KIND] == "country" and t[COUNTRY] in lex.kanji_countries]
+    if not near:  # the common case: no such country just before the title
+        return False
     j = title_start
-    while j > 0 and CHAIN_CHAR_RE.match(text[j - 1]) and title_start - j < 20:
+    while j > 0 and CHAIN_CHAR_RE.match(text[j - 1]) and title_start - j < QUALIFIER_MAX:
         j -= 1
-    return any(t[KIND] == "country" and t[COUNTRY] in lex.kanji_countries for t in ti.within(j, title_start))
+    return any(t[START] >= j for t in near)
 
 
 def _starts_name(text: str, ti: TokenIndex, i: int, taken: set[int]) -> bool:
@@ -633,6 +638,20 @@ def _group(spans: list[tuple[str, Span]]) -> tuple[list[Person], list[int]]:
     return persons, owner
 
 
+def _outlet_countries(kb: KnowledgeBase) -> dict[str, str]:
+    """Outlet name or alias → the country of the first outlet listed with it that has one."""
+    try:
+        from huitan.page import OUTLET_SCHEMA
+    except ImportError:  # pragma: no cover - page ships with the package
+        return {}
+    out: dict[str, str] = {}
+    for o in kb.table(OUTLET_SCHEMA):
+        if o.get("country"):
+            for name in [o["name"], *(o.get("aliases") or [])]:
+                out.setdefault(name, o["country"])
+    return out
+
+
 def _home_country(doc: Document, kb: KnowledgeBase, lex: Lexicon, toks: list[TokenIndex]) -> str | None:
     """The country a document is written from: its outlet's, else the first country of the title, else the
     most named country.
@@ -641,14 +660,9 @@ def _home_country(doc: Document, kb: KnowledgeBase, lex: Lexicon, toks: list[Tok
     """
     outlet = doc.outlet or (doc.dateline or {}).get("outlet")
     if outlet:
-        try:
-            from huitan.page import OUTLET_SCHEMA
-
-            for o in kb.table(OUTLET_SCHEMA):
-                if (outlet == o["name"] or outlet in (o.get("aliases") or [])) and o.get("country"):
-                    return o["country"]
-        except ImportError:  # pragma: no cover - page ships with the package
-            pass
+        country = kb.derived("actors.outlet_countries", _outlet_countries).get(outlet)
+        if country:
+            return country
     if doc.title:
         first = next((t for t in toks[0].of_kind("country") if t[COUNTRY]), None)
         if first is not None:
