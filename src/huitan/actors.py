@@ -170,11 +170,12 @@ def _name_after(text: str, lex: Lexicon, ti: TokenIndex, e: int, title_start: in
     last = min(run.end(), _unclean_from(ti, e, run.end()))
     i = bisect_left(ti.starts, e)
     first_word = ti.starts[i] if i < len(ti.starts) else len(text)  # no word starts in [e, b) for b <= this
+    # a regnal number ends in 世, one to three characters after a candidate end: without one, none is tried
+    regnal = text.find("世", e + 3, last + 4) >= 0
     for b in range(e + 2, last + 1):
         if b - e > 4 and not lex.translit.issuperset(text[e:b]):
             return None
-        m = REGNAL_RE.match(text, b)
-        if m:
+        if regnal and (m := REGNAL_RE.match(text, b)):
             return m.end() if _plausible(lex, text[e:b]) else None
         if _ends_name(text, ti, b):
             if listed:
