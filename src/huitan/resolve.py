@@ -169,23 +169,18 @@ def mention_rows(doc_id: str, actors: dict[str, Any], pids: list[str]) -> Iterat
 
 def write_mentions(db_path: str, linker: PersonLinker, out: str) -> str:
     """The mention rows of every stored analysis, in document order, into a ``mentions`` table in ``out``
-    (returned), with the database's indexes of that table."""
+    (returned)."""
     src = Store(db_path, readonly=True)
     dst = sqlite3.connect(out, isolation_level=None)
     try:
         dst.execute("PRAGMA journal_mode=OFF")  # a scratch file: nothing to roll back to, nothing to sync
         dst.execute("PRAGMA synchronous=OFF")
         dst.execute("DROP TABLE IF EXISTS mentions")  # left by a side process that failed half-way
-        # the table and its indexes as the database declares them, so that SQLite copies their records as they
-        # are into the empty table (the indexes are built here, not in the writer)
-        table, *indexes = [sql for (sql,) in src.db.execute(
-            "SELECT sql FROM sqlite_master WHERE tbl_name = 'mentions' AND sql IS NOT NULL"
-            " ORDER BY type = 'index'")]
-        dst.execute(table)
+        # the table as the database declares it, so that SQLite copies its records as they are
+        dst.execute(src.db.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'mentions'")
+                    .fetchone()[0])
         dst.execute("BEGIN")
         insert_many(dst, "INSERT INTO mentions", "(?,?,?,?,?,?,?,?,?)", _mentions_of(src, linker))
-        for sql in indexes:
-            dst.execute(sql)
         dst.execute("COMMIT")
     finally:
         src.close()

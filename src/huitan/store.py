@@ -363,12 +363,10 @@ class Store:
         ``persons`` are read after the events and statements (their names may still be being found meanwhile).
 
         The tables' secondary indexes are dropped while the rows go in and then built again from their
-        own definitions: building an index once is cheaper than keeping it up to date row by row. Given
-        ``mentions_from``, the mentions' indexes stay: SQLite copies them too, from that file's (if it has them).
+        own definitions: building an index once is cheaper than keeping it up to date row by row.
         """
-        rebuilt = tuple(t for t in CORPUS_TABLES if t != "mentions" or mentions_from is None)
         try:
-            with self.transaction(), self.indexes_rebuilt(rebuilt):
+            with self.transaction(), self.indexes_rebuilt(CORPUS_TABLES):
                 self._corpus_rows(persons, mentions, events, mechanisms, statements, mentions_from)
         finally:
             if any(r[1] == "side" for r in self.db.execute("PRAGMA database_list")):
@@ -416,8 +414,7 @@ class Store:
         )
         if mentions_from is not None:
             self.db.execute("ATTACH DATABASE ? AS side", (mentions_from(),))
-            # the same table, empty: its records and those of its indexes are copied as they are, in order
-            # (SQLite's transfer optimisation)
+            # the same table: its records are copied as they are, in rowid order (SQLite's transfer optimisation)
             self.db.execute("INSERT INTO mentions SELECT * FROM side.mentions")
         self.set_meta("dirty", "0")
 
