@@ -11,7 +11,8 @@ With workers, steps 1 and 2 run side by side, and so do the mention rows, the pe
 1. persons: each document's persons (``json_extract``, in SQLite) are counted into a
    :class:`~huitan.persons.PersonLinker` (one entry per distinct document person);
 2. sessions: the events that name a mechanism (read with the persons, or, given workers, with
-   ``json_each`` in SQLite by a second process) are dated across documents; only the dates that changed are kept;
+   ``json_each`` in SQLite by a second process) are dated across documents; only the dates that changed
+   are kept;
 3. documents, in order: mention rows are written as they are read (or, given workers, by a
    second process into a file of its own, copied in by SQLite); each event is linked
    to persons, re-dated, and given to an :class:`~huitan.merge.EventMerger` (one small
@@ -81,8 +82,7 @@ def resolve(store: Store, kb: KnowledgeBase, workers: int = 1) -> dict[str, int]
         for p in orjson.loads(raw) if raw else ():
             linker.add(p)
         if events:
-            sessions += [(rowid, idx, e.get("type"), e["mechanism"], e.get("date"))
-                         for idx, e in enumerate(orjson.loads(events) or ()) if isinstance(e.get("mechanism"), dict)]
+            sessions += session_events(rowid, orjson.loads(events))
     persons = linker.link(names=not side)
     naming = _Forked(linker.names) if side else None  # written last, so found meanwhile
     scratch = _scratch_file() if side else None
@@ -194,7 +194,7 @@ def _mentions_of(store: Store, linker: PersonLinker) -> Iterator[tuple[Any, ...]
         yield from mention_rows(doc_id, actors, [linker.person_id(p) for p in actors.get("persons") or []])
 
 
-SessionEvent = tuple[int, int, str, dict[str, Any], dict[str, Any] | None]  # see :func:`changed_dates`
+SessionEvent = tuple[int, int, Any, dict[str, Any], Any]  # see :func:`changed_dates`
 
 
 def session_dates(store: Store, kb: KnowledgeBase) -> dict[tuple[int, int], dict[str, Any] | None]:
@@ -205,7 +205,14 @@ def session_dates(store: Store, kb: KnowledgeBase) -> dict[tuple[int, int], dict
         " WHERE d.analysis IS NOT NULL AND json_type(e.value, '$.mechanism') = 'object' ORDER BY d.rowid, e.key")
     mechanisms: dict[str, dict[str, Any]] = {}  # one dict per mechanism written (read, not changed)
     return changed_dates([(rowid, idx, type_, mechanisms.get(mech) or mechanisms.setdefault(mech, orjson.loads(mech)),
-                     orjson.loads(date) if date else None) for rowid, idx, type_, mech, date in rows], kb)
+                           orjson.loads(date) if date else None) for rowid, idx, type_, mech, date in rows], kb)
+
+
+def session_events(rowid: int, events: list[dict[str, Any]] | None) -> list[SessionEvent]:
+    """The events of a document (its rowid, its stored events) that name a mechanism, as :func:`session_dates`
+    reads them in SQLite."""
+    return [(rowid, idx, e.get("type"), e["mechanism"], e.get("date"))
+            for idx, e in enumerate(events or ()) if isinstance(e.get("mechanism"), dict)]
 
 
 def changed_dates(events: list[SessionEvent], kb: KnowledgeBase) -> dict[tuple[int, int], dict[str, Any] | None]:
