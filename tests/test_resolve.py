@@ -137,3 +137,22 @@ def test_dating_across_documents_keeps_to_session_events(corpus_db: Path, tmp_pa
     after = {(r, i): e.to_dict()["date"] for r, i, e in events}
     assert {k: v for k, v in after.items() if v != before[k]} == changed
     assert changed  # the corpus has session events that other reports date
+
+
+def test_session_events_read_in_python_are_those_read_in_sqlite(corpus_db: Path) -> None:
+    """Alone, resolve reads the events naming a mechanism with the persons (:func:`session_events`), not with
+    ``json_each`` as :func:`session_dates` does: the same events, mechanisms and dates, in the same order."""
+    from huitan.resolve import session_events
+
+    store = Store(corpus_db)
+    in_sqlite = [(rowid, idx, type_, json.loads(mech), json.loads(date) if date else None)
+                 for rowid, idx, type_, mech, date in store.db.execute(
+                     "SELECT d.rowid, e.key, json_extract(e.value, '$.type'), json_extract(e.value, '$.mechanism'),"
+                     " json_extract(e.value, '$.date') FROM documents d, json_each(d.analysis, '$.events') e"
+                     " WHERE d.analysis IS NOT NULL AND json_type(e.value, '$.mechanism') = 'object'"
+                     " ORDER BY d.rowid, e.key")]
+    in_python = [ev for rowid, raw in store.db.execute(
+        "SELECT rowid, analysis FROM documents WHERE analysis IS NOT NULL ORDER BY rowid")
+        for ev in session_events(rowid, json.loads(raw).get("events"))]
+    assert in_python == in_sqlite
+    assert len({rowid for rowid, *_ in in_python}) > 3  # a corpus worth comparing

@@ -10,8 +10,9 @@ With workers, steps 1 and 2 run side by side, and so do the mention rows, the pe
 
 1. persons: each document's persons (``json_extract``, in SQLite) are counted into a
    :class:`~huitan.persons.PersonLinker` (one entry per distinct document person);
-2. sessions: the events that name a mechanism (``json_each``, in SQLite) are dated
-   across documents; only the dates that changed are kept;
+2. sessions: the events that name a mechanism (read with the persons, or, given workers, with
+   ``json_each`` in SQLite by a second process) are dated across documents; only the dates that changed
+   are kept;
 3. documents, in order: mention rows are written as they are read (or, given workers, by a
    second process into a file of its own, copied in by SQLite); each event is linked
    to persons, re-dated, and given to an :class:`~huitan.merge.EventMerger` (one small
@@ -72,15 +73,22 @@ def resolve(store: Store, kb: KnowledgeBase, workers: int = 1) -> dict[str, int]
     side = workers > 1 and forks and Path(store.path).is_file()
     dating = _Forked(dated_sessions, store.path, kb) if side else None
     linker = PersonLinker(kb)
-    for (raw,) in db.execute(f"SELECT json_extract(analysis, '$.actors.persons') {ANALYSED} ORDER BY rowid"):
+    # alone, the events naming a mechanism are read in the same pass (one parse of each analysis, not two)
+    sessions: list[SessionEvent] = []
+    events_col = "NULL" if side else "CAST(json_extract(analysis, '$.events') AS BLOB)"
+    rows = db.execute(f"SELECT json_extract(analysis, '$.actors.persons'), {events_col}, rowid {ANALYSED}"
+                      " ORDER BY rowid")
+    for raw, events, rowid in rows:
         for p in orjson.loads(raw) if raw else ():
             linker.add(p)
+        if events:
+            sessions += session_events(rowid, orjson.loads(events))
     persons = linker.link(names=not side)
     naming = _Forked(linker.names) if side else None  # written last, so found meanwhile
     scratch = _scratch_file() if side else None
     mention_file = _Forked(write_mentions, store.path, linker, scratch) if scratch else None
     try:
-        run = _Run(store, linker, dating.result() if dating else session_dates(store, kb),
+        run = _Run(store, linker, dating.result() if dating else changed_dates(sessions, kb),
                    mentions=mention_file is None)
         # the events in the order read (appended: cheap), and in kept order through the index
         for sql in ("CREATE TEMP TABLE IF NOT EXISTS resolve_events (seq INTEGER PRIMARY KEY, kept INTEGER NOT NULL,"
@@ -186,21 +194,37 @@ def _mentions_of(store: Store, linker: PersonLinker) -> Iterator[tuple[Any, ...]
         yield from mention_rows(doc_id, actors, [linker.person_id(p) for p in actors.get("persons") or []])
 
 
-def session_dates(store: Store, kb: KnowledgeBase) -> dict[tuple[int, int], dict[str, Any] | None]:
-    """(document rowid, event index) → the date (as stored) of each event that dating across documents changed.
+SessionEvent = tuple[int, int, Any, dict[str, Any], Any]  # see :func:`changed_dates`
 
-    :func:`~huitan.dates.date_across_documents` only reads and dates the type, mechanism and date of
-    events naming a session, so it is given only those (events with a mechanism, read in SQLite).
-    """
+
+def session_dates(store: Store, kb: KnowledgeBase) -> dict[tuple[int, int], dict[str, Any] | None]:
+    """:func:`changed_dates` of the stored events that name a mechanism (read in SQLite)."""
     rows = store.db.execute(
         "SELECT d.rowid, e.key, json_extract(e.value, '$.type'), json_extract(e.value, '$.mechanism'),"
         " json_extract(e.value, '$.date') FROM documents d, json_each(d.analysis, '$.events') e"
         " WHERE d.analysis IS NOT NULL AND json_type(e.value, '$.mechanism') = 'object' ORDER BY d.rowid, e.key")
-    found: list[tuple[int, int, Event]] = []
     mechanisms: dict[str, dict[str, Any]] = {}  # one dict per mechanism written (read, not changed)
-    for rowid, idx, type_, mech, date in rows:
-        m = mechanisms.get(mech) or mechanisms.setdefault(mech, orjson.loads(mech))
-        ev = Event(type=type_, mechanism=m, date=DateValue(**orjson.loads(date)) if date else None)
+    return changed_dates([(rowid, idx, type_, mechanisms.get(mech) or mechanisms.setdefault(mech, orjson.loads(mech)),
+                           orjson.loads(date) if date else None) for rowid, idx, type_, mech, date in rows], kb)
+
+
+def session_events(rowid: int, events: list[dict[str, Any]] | None) -> list[SessionEvent]:
+    """The events of a document (its rowid, its stored events) that name a mechanism, as :func:`session_dates`
+    reads them in SQLite."""
+    return [(rowid, idx, e.get("type"), e["mechanism"], e.get("date"))
+            for idx, e in enumerate(events or ()) if isinstance(e.get("mechanism"), dict)]
+
+
+def changed_dates(events: list[SessionEvent], kb: KnowledgeBase) -> dict[tuple[int, int], dict[str, Any] | None]:
+    """(document rowid, event index) → the date (as stored) of each event that dating across documents changed.
+
+    ``events``: (document rowid, event index, type, mechanism, date) of the stored events with a mechanism,
+    in document order. :func:`~huitan.dates.date_across_documents` only reads and dates the type, mechanism
+    and date of events naming a session, so it is given only those.
+    """
+    found: list[tuple[int, int, Event]] = []
+    for rowid, idx, type_, mech, date in events:
+        ev = Event(type=type_, mechanism=mech, date=DateValue(**date) if date is not None else None)
         if session_key(ev):
             found.append((rowid, idx, ev))
     before = [plain(ev.date) for _, _, ev in found]
