@@ -174,7 +174,7 @@ class DocDates:
     texts: dict[str, str] = field(default_factory=dict)
     exprs: dict[str, list[DateExpr]] = field(default_factory=dict)
     starts: dict[str, list[int]] = field(default_factory=dict)  # of each section, where its expressions start
-    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # of each section, split when first asked
     anchors: DocAnchors | None = None  # memo of :func:`_anchors`
     contexts: dict[tuple[str, int], tuple[bool, str | None]] = field(default_factory=dict)  # memo of :func:`_context`
     anniversaries: list[tuple[int, bool]] | None = None  # memo of the anniversaries the document names
@@ -190,7 +190,10 @@ class DocDates:
         return self.exprs[section][bisect_left(starts, s):bisect_left(starts, e)]
 
     def sentence_of(self, section: str, pos: int) -> tuple[int, int]:
-        spans = self.spans.get(section, [])
+        spans = self.spans.get(section)
+        if spans is None:
+            text = self.texts.get(section)
+            spans = self.spans[section] = sentences(text) if text else []
         i = bisect_right(spans, pos, key=itemgetter(0)) - 1
         if i >= 0 and spans[i][0] <= pos < spans[i][1]:
             return spans[i]
@@ -203,7 +206,6 @@ def _doc_dates(doc: Document, kb: KnowledgeBase) -> DocDates:
         text = dd.texts[section] = doc.section_text(section)
         dd.exprs[section] = exprs = parse_dates(text, kb) if text else []
         dd.starts[section] = [x.start for x in exprs]
-        dd.spans[section] = sentences(text) if text else []
     return dd
 
 
@@ -502,10 +504,11 @@ def _today() -> date:
 def _inside(w: When, years: range, total: Sequence[Interval]) -> set[int]:
     """The years in which the event's first day falls within one of the intervals ``total``."""
     out = set()
-    for y in years:
-        lo = w.first_day(y)
-        if lo is not None and any(a <= lo and (b is None or lo <= b) for a, b in total):
-            out.add(y)
+    for a, b in total:  # the first day falls in [a, b] only in the years from a's to b's
+        for y in range(max(years.start, a.year), min(years.stop, b.year + 1) if b is not None else years.stop):
+            lo = w.first_day(y)
+            if lo is not None and a <= lo and (b is None or lo <= b):
+                out.add(y)
     return out
 
 
@@ -621,6 +624,8 @@ def _published(doc: Document) -> date | None:
 def _trigger_pos(event: Event) -> int | None:
     de = event.date_expr or {}
     for v in (de.get("trigger_start"), de.get("trigger")):
+        if isinstance(v, int):  # as events sets it
+            return v
         v = v[0] if isinstance(v, list | tuple) and v else v
         if isinstance(v, int):
             return v
