@@ -280,7 +280,7 @@ def _is_backref(text: str, start: int, end: int, typ: str, idx: _Index, span: _S
     for k in after:
         if backref.match(text, k) and (span is None or span.covering(k) is None):
             return True
-    return text[max(0, start - 2):start].endswith(idx.before)
+    return text.endswith(idx.before, max(0, start - 2), start)
 
 
 def _masked(text: str, lo: int, hi: int, span: _Span) -> str:
