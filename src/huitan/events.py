@@ -455,18 +455,6 @@ class _State:
     last_conf: tuple[Event, str, int] | None = None
     honoree: list[Actor] = field(default_factory=list)
     heads: list[Actor] = field(default_factory=list)
-    # the frames and invitations of the sentence last read: (text, lo, hi, frames, invitations)
-    marks: tuple[str, int, int, list[tuple[int, int]], list[tuple[int, int]]] | None = None
-
-
-def _frames_and_invitations(text: str, lo: int, hi: int,
-                            state: _State) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """The spans of the background frames (``值此…之际``) and of the invitations (``应…邀请``) of the sentence
-    [lo, hi), found once for all its triggers."""
-    if state.marks is None or state.marks[0] is not text or state.marks[1:3] != (lo, hi):
-        state.marks = (text, lo, hi, [m.span() for m in FRAME.finditer(text, lo, hi)],
-                       [m.span() for m in INVITE.finditer(text, lo, hi)])
-    return state.marks[3], state.marks[4]
 
 
 def _plural_actors(text: str, lo: int, hi: int, idx: _Index, state: _State) -> list[Actor]:
@@ -565,9 +553,10 @@ def _one_trigger(text: str, lo: int, hi: int, start: int, end: int, clause: tupl
             # X，星期二分别同A和B会面: the subject stands before the comma
             cs = span.clause_start(lo, cs - 1)
     subj_role, obj_role = entry["subject_role"], entry.get("object_role")
-    frames, inv_any = _frames_and_invitations(text, lo, hi, state)
+    frames = [(m.start(), m.end()) for m in FRAME.finditer(text, lo, hi)]
     if any(a <= start < b for a, b in frames) or BASIS.search(text, cs, ce):
         return None  # 在…签署的协议的基础上: a background frame, not an event
+    inv_any = [(m.start(), m.end()) for m in INVITE.finditer(text, lo, hi)]
     exclude = inv_span + _via_spans(text, cs, start, idx) + frames
     subj_lo, subj_hi, obj_lo, obj_hi = cs, start, end, ce
     xiang = text.rfind("向", cs, start)
