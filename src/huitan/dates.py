@@ -174,10 +174,11 @@ class DocDates:
     texts: dict[str, str] = field(default_factory=dict)
     exprs: dict[str, list[DateExpr]] = field(default_factory=dict)
     starts: dict[str, list[int]] = field(default_factory=dict)  # of each section, where its expressions start
-    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # of each section, split when first asked
     anchors: DocAnchors | None = None  # memo of :func:`_anchors`
     contexts: dict[tuple[str, int], tuple[bool, str | None]] = field(default_factory=dict)  # memo of :func:`_context`
     anniversaries: list[tuple[int, bool]] | None = None  # memo of the anniversaries the document names
+    sessions_named: dict[tuple[str, int, int], list[tuple[str, int]]] = field(default_factory=dict)  # memo of :func:`_sessions_in`
 
     def text(self, section: str) -> str:
         return self.texts[section] if section in self.texts else self.doc.section_text(section)
@@ -190,7 +191,10 @@ class DocDates:
         return self.exprs[section][bisect_left(starts, s):bisect_left(starts, e)]
 
     def sentence_of(self, section: str, pos: int) -> tuple[int, int]:
-        spans = self.spans.get(section, [])
+        spans = self.spans.get(section)
+        if spans is None:
+            text = self.texts.get(section)
+            spans = self.spans[section] = sentences(text) if text else []
         i = bisect_right(spans, pos, key=itemgetter(0)) - 1
         if i >= 0 and spans[i][0] <= pos < spans[i][1]:
             return spans[i]
@@ -203,7 +207,6 @@ def _doc_dates(doc: Document, kb: KnowledgeBase) -> DocDates:
         text = dd.texts[section] = doc.section_text(section)
         dd.exprs[section] = exprs = parse_dates(text, kb) if text else []
         dd.starts[section] = [x.start for x in exprs]
-        dd.spans[section] = sentences(text) if text else []
     return dd
 
 
@@ -502,10 +505,11 @@ def _today() -> date:
 def _inside(w: When, years: range, total: Sequence[Interval]) -> set[int]:
     """The years in which the event's first day falls within one of the intervals ``total``."""
     out = set()
-    for y in years:
-        lo = w.first_day(y)
-        if lo is not None and any(a <= lo and (b is None or lo <= b) for a, b in total):
-            out.add(y)
+    for a, b in total:  # the first day falls in [a, b] only in the years from a's to b's
+        for y in range(max(years.start, a.year), min(years.stop, b.year + 1) if b is not None else years.stop):
+            lo = w.first_day(y)
+            if lo is not None and a <= lo and (b is None or lo <= b):
+                out.add(y)
     return out
 
 
@@ -621,6 +625,8 @@ def _published(doc: Document) -> date | None:
 def _trigger_pos(event: Event) -> int | None:
     de = event.date_expr or {}
     for v in (de.get("trigger_start"), de.get("trigger")):
+        if isinstance(v, int):  # as events sets it
+            return v
         v = v[0] if isinstance(v, list | tuple) and v else v
         if isinstance(v, int):
             return v
@@ -655,7 +661,7 @@ def _own_date(dd: DocDates, event: Event, src: Evidence, trig: int | None, kb: K
         chosen = (ranges or cands)[0] if event.type == "VISIT" else (days or cands)[0]
     w = _resolve(dd, section, chosen, kb)
     if w is None and chosen.kind in ("day_only", "day_range"):
-        w = _session_month(kb, event, dd.text(section)[s:e], chosen)
+        w = _session_month(kb, event, _sessions_in(dd, section, s, e, kb), chosen)
     return w
 
 
@@ -701,20 +707,29 @@ def _governing(dd: DocDates, event: Event, prior: list[tuple[int, str, When]], k
     return _preceding(dd, section, s, kb)
 
 
-def _named_sessions(kb: KnowledgeBase, event: Event, sentence: str) -> list[tuple[str, int]]:
-    """Series and session numbers the event names: its mechanism, and any session in its sentence."""
+def _sessions_in(dd: DocDates, section: str, s: int, e: int, kb: KnowledgeBase) -> list[tuple[str, int]]:
+    """The sessions the sentence [s, e) of ``section`` names (:func:`session_mentions`), found once per document
+    (events of one sentence share them)."""
+    key = (section, s, e)
+    if key not in dd.sessions_named:
+        dd.sessions_named[key] = session_mentions(kb, dd.text(section)[s:e])
+    return dd.sessions_named[key]
+
+
+def _named_sessions(kb: KnowledgeBase, event: Event, mentioned: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """Series and session numbers the event names: its mechanism, and the sessions ``mentioned`` in its sentence."""
     mech = event.mechanism or {}
     named = [(series_name(kb, mech["name"]), int(mech["session"]))] if (
         mech.get("name") and isinstance(mech.get("session"), int)) else []
-    return named + [x for x in session_mentions(kb, sentence) if x not in named]
+    return named + [x for x in mentioned if x not in named]
 
 
-def _session_month(kb: KnowledgeBase, event: Event, sentence: str, x: DateExpr) -> When | None:
+def _session_month(kb: KnowledgeBase, event: Event, mentioned: list[tuple[str, int]], x: DateExpr) -> When | None:
     """Month of a bare day (``27日``) from the known dates of the session the sentence names: the day must
     fall within that session's days, and only one month may fit."""
     idx = sessions(kb)
     fits: set[int] = set()
-    for key in _named_sessions(kb, event, sentence):
+    for key in _named_sessions(kb, event, mentioned):
         entry = idx.by_key.get(key)
         if not entry or len(entry["start"]) < 10:
             continue
@@ -837,7 +852,7 @@ def _date_one(dd: DocDates, event: Event, w: When, tenures: Tenures,
     doc_anchors = _anchors(dd, kb)
     allowed = _knowledge(tenures.get(), w).narrowed(w, *doc_anchors.bounds)
     # a known session named with the event dates it before any nearby date of the document (often background)
-    y = _session_year(kb, w, _named_sessions(kb, event, dd.text(section)[s:e]), allowed)
+    y = _session_year(kb, w, _named_sessions(kb, event, _sessions_in(dd, section, s, e, kb)), allowed)
     if y is not None:
         return _value(w, y, "knowledge", [y]), True
     # a year from a dated point must agree with the tenures: background dates are often close in time too

@@ -280,7 +280,7 @@ def _is_backref(text: str, start: int, end: int, typ: str, idx: _Index, span: _S
     for k in after:
         if backref.match(text, k) and (span is None or span.covering(k) is None):
             return True
-    return text[max(0, start - 2):start].endswith(idx.before)
+    return text.endswith(idx.before, max(0, start - 2), start)
 
 
 def _masked(text: str, lo: int, hi: int, span: _Span) -> str:
@@ -308,6 +308,7 @@ def _future(segment: str, idx: _Index, invite_spans_text: str) -> bool:
 
 
 WILL = ("将", "将要", "将会", "要", "拟")
+WILL_RE = any_of(WILL)
 
 
 def _future_before(text: str, cs: int, start: int, cut: tuple[int, int] | None, span: _Span, idx: _Index,
@@ -315,7 +316,7 @@ def _future_before(text: str, cs: int, start: int, cut: tuple[int, int] | None, 
     """Whether the clause before a trigger, ``text[cs:start]`` without the invitation span ``cut`` and with
     actor mentions blanked, holds a future word (see :func:`_future`) or, with ``will``, ends in 将/要/拟."""
     raw = text[cs:cut[0]] + text[cut[1]:start] if cut else text[cs:start]
-    if not _future(raw, idx, invite_text) and not (will and any(w in raw for w in WILL)):
+    if not _future(raw, idx, invite_text) and not (will and WILL_RE.search(raw)):
         return False  # blanking mentions only takes words away
     seg = _masked(text, cs, cut[0], span) + _masked(text, cut[1], start, span) if cut else _masked(text, cs, start, span)
     return _future(seg, idx, invite_text) or (will and seg.rstrip("□").endswith(WILL))
