@@ -13,7 +13,10 @@ Stages, in order (each its own module):
 
 import logging
 
+from .build import warn_if_stale
+
 __version__ = "0.1.0"
 __all__ = ["__version__"]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
+warn_if_stale()

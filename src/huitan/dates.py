@@ -27,7 +27,7 @@ from __future__ import annotations
 import calendar
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from operator import itemgetter
@@ -498,8 +498,9 @@ def _knowledge(total: list[Interval] | None, w: When, *, to_today: bool = True) 
     return Knowledge(years=_inside(w, range(lower, upper + 1), total))
 
 
-def _today() -> date:
-    return date.today()
+# the clock (it only ends the tenure of an office still held): a variable, looked up at each call, so that a
+# test can set it in the compiled module too
+_today: Callable[[], date] = date.today
 
 
 def _inside(w: When, years: range, total: Sequence[Interval]) -> set[int]:
