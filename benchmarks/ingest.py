@@ -193,6 +193,9 @@ def ingest_env() -> tuple[dict[str, str], bool]:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]))
     ok = subprocess.run([sys.executable, "-c", "import huitan.analyse"], env=env, capture_output=True).returncode == 0
     if ok:
+        # the bytecode an installed package has (pip writes it; an editable install under
+        # PYTHONDONTWRITEBYTECODE would compile every module again at each start)
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src" / "huitan")], env=env, check=True)
         return env, False
     stub = Path(tempfile.mkdtemp(prefix="huitan-stub-"))
     (stub / "sitecustomize.py").write_text(
@@ -206,6 +209,19 @@ def ingest_env() -> tuple[dict[str, str], bool]:
     )
     env["PYTHONPATH"] = os.pathsep.join([str(stub), env["PYTHONPATH"]])
     return env, True
+
+
+def build_note(env: dict[str, str]) -> str:
+    """Whether the huitan measured runs compiled modules (setup.py) or pure Python."""
+    out = subprocess.run([sys.executable, "-c", "from huitan.build import compiled_modules, stale_modules;"
+                          "print(len(compiled_modules()), ' '.join(stale_modules()))"],
+                         env=env, capture_output=True, text=True)
+    if out.returncode:
+        return "huitan build: unknown"
+    n, _, stale = out.stdout.strip().partition(" ")
+    if n == "0":
+        return "huitan build: pure Python (no compiled modules)"
+    return f"huitan build: {n} modules compiled with mypyc" + (f" (STALE: {stale})" if stale else "")
 
 
 def jieba_pass(corpus: Path) -> tuple[float, float]:
@@ -371,6 +387,7 @@ def main(argv: list[str] | None = None) -> int:
     env, stubbed = ingest_env()
     rows: list[Row] = []
     notes: list[str] = []
+    notes.append(build_note(env))
     if stubbed:
         notes.append("STUB: huitan.analyse could not be imported; ingest ran with a stub extraction stage")
     ratio = float("nan")

@@ -166,9 +166,9 @@ class PersonLinker:
         aliases: list[str] = []
         positions: list[str] = []
         for m_name, _, m_aliases, m_positions, *_ in members:
-            for n in [m_name, *m_aliases]:
-                if n and n != name and n not in aliases:
-                    aliases.append(n)
+            for alias in [m_name, *m_aliases]:
+                if alias and alias != name and alias not in aliases:
+                    aliases.append(alias)
             for pos in m_positions:
                 if pos not in positions:
                     positions.append(pos)
