@@ -55,7 +55,8 @@ LEADING_TAGS = frozenset("vpdcur")
 VERB_TAGS = frozenset("vl")  # jieba tags of a verb or set phrase that no transliterated name contains
 CJK_RUN_RE = re.compile(rf"[{CJK}]+")
 NAME_MAX = 8  # longest name after a title, in characters (all transliteration characters)
-REGNAL_RE = re.compile(r"[一二三四五六七八九十]{1,3}世")
+REGNAL_MARK = "世"  # every regnal number ends in it (费利佩六世)
+REGNAL_RE = re.compile(rf"[一二三四五六七八九十]{{1,3}}{REGNAL_MARK}")
 # a name dot between two characters; the name around it is found by scanning outwards (a regex that
 # starts at every character of a long run would take quadratic time)
 DOT_AFTER_RE = re.compile(rf"[·•‧・．]\s?(?=[{CJK}])")  # a name dot and a space, before a character
@@ -170,8 +171,8 @@ def _name_after(text: str, lex: Lexicon, ti: TokenIndex, e: int, title_start: in
     last = min(run.end(), _unclean_from(ti, e, run.end()))
     i = bisect_left(ti.starts, e)
     first_word = ti.starts[i] if i < len(ti.starts) else len(text)  # no word starts in [e, b) for b <= this
-    # a regnal number ends in 世, one to three characters after a candidate end: without one, none is tried
-    regnal = text.find("世", e + 3, last + 4) >= 0
+    # a regnal number ends in its mark, one to three characters after a candidate end: without one, none is tried
+    regnal = text.find(REGNAL_MARK, e + 3, last + 4) >= 0
     for b in range(e + 2, last + 1):
         if b - e > 4 and not lex.translit.issuperset(text[e:b]):
             return None
@@ -278,7 +279,7 @@ def _dot_names(text: str, lex: Lexicon, ti: TokenIndex, a: int, b: int) -> list[
     cuts = [a]
     # a regnal number before a name dot belongs to the name (阿卜杜拉二世·伊本·侯赛因), not a numeral word
     regnal: list[tuple[int, int]] = []
-    if text.find("世", a, b) >= 0:  # every regnal number ends in 世
+    if text.find(REGNAL_MARK, a, b) >= 0:
         regnal = [(m.start(), m.end()) for m in REGNAL_RE.finditer(text, a, b) if text[m.end():m.end() + 1] in DOTS]
     for t in ti.within(a, b):
         if t[KIND] in DOT_CUT_KINDS and not (regnal and any(s <= t[START] < e for s, e in regnal)):
@@ -795,15 +796,6 @@ def _kb_entry(kb: KnowledgeBase, name: str, aliases: tuple[str, ...], country: s
     return None
 
 
-def _names_cache(kb: KnowledgeBase) -> dict[tuple[str, str | None, tuple[str, ...]], dict[str, str | None]]:
-    """Names worked out so far, by (name, country, aliases); made at the first person (in the warm-up, before
-    any worker forks), when what :mod:`huitan.names` reads is loaded, to be shared by the workers."""
-    from huitan import names
-
-    names.preload(kb)
-    return {}
-
-
 def _set_names(kb: KnowledgeBase, persons: list[Person]) -> None:
     """``vi``/``en``/``pinyin`` names of each person (:mod:`huitan.names`)."""
     try:
@@ -811,7 +803,7 @@ def _set_names(kb: KnowledgeBase, persons: list[Person]) -> None:
     except ImportError:  # pragma: no cover - names ships with the package
         return
     cache: dict[tuple[str, str | None, tuple[str, ...]], dict[str, str | None]] = kb.derived(
-        "actors.names", _names_cache)
+        "actors.names", lambda _kb: {})
     for p in persons:
         if not p.names:
             key = (p.name, p.country, tuple(p.aliases))

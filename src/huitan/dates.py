@@ -626,8 +626,6 @@ def _published(doc: Document) -> date | None:
 def _trigger_pos(event: Event) -> int | None:
     de = event.date_expr or {}
     for v in (de.get("trigger_start"), de.get("trigger")):
-        if isinstance(v, int):  # as events sets it
-            return v
         v = v[0] if isinstance(v, list | tuple) and v else v
         if isinstance(v, int):
             return v

@@ -191,6 +191,9 @@ def outcomes(items: Iterable[RawPage | InputError], kb: KnowledgeBase, opts: Ing
     if "fork" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("fork")
         _WORKER_KB[:] = [kb]
+        from .names import preload
+
+        preload(kb)  # what names are worked out from, loaded once and shared, not once in every worker
     ahead = opts.workers * 2
     cleaning: deque[Future[list[PageOutcome]]] = deque()
     analysing: deque[tuple[list[PageOutcome], list[int], Future[list[dict[str, DocumentRows]]] | None]] = deque()

@@ -10,9 +10,8 @@ With workers, steps 1 and 2 run side by side, and so do the mention rows, the pe
 
 1. persons: each document's persons (``json_extract``, in SQLite) are counted into a
    :class:`~huitan.persons.PersonLinker` (one entry per distinct document person);
-2. sessions: the events that name a mechanism (read with the persons, or, given workers, with
-   ``json_each`` in SQLite by a second process) are dated across documents; only the dates that changed
-   are kept;
+2. sessions: the events that name a mechanism (read with the persons, or, given workers, by a second
+   process) are dated across documents; only the dates that changed are kept;
 3. documents, in order: mention rows are written as they are read (or, given workers, by a
    second process into a file of its own, copied in by SQLite); each event is linked
    to persons, re-dated, and given to an :class:`~huitan.merge.EventMerger` (one small
@@ -198,19 +197,13 @@ SessionEvent = tuple[int, int, Any, dict[str, Any], Any]  # see :func:`changed_d
 
 
 def session_dates(store: Store, kb: KnowledgeBase) -> dict[tuple[int, int], dict[str, Any] | None]:
-    """:func:`changed_dates` of the stored events that name a mechanism (read in SQLite)."""
-    rows = store.db.execute(
-        "SELECT d.rowid, e.key, json_extract(e.value, '$.type'), json_extract(e.value, '$.mechanism'),"
-        " json_extract(e.value, '$.date') FROM documents d, json_each(d.analysis, '$.events') e"
-        " WHERE d.analysis IS NOT NULL AND json_type(e.value, '$.mechanism') = 'object' ORDER BY d.rowid, e.key")
-    mechanisms: dict[str, dict[str, Any]] = {}  # one dict per mechanism written (read, not changed)
-    return changed_dates([(rowid, idx, type_, mechanisms.get(mech) or mechanisms.setdefault(mech, orjson.loads(mech)),
-                           orjson.loads(date) if date else None) for rowid, idx, type_, mech, date in rows], kb)
+    """:func:`changed_dates` of the stored events that name a mechanism."""
+    rows = store.db.execute(f"SELECT rowid, CAST(json_extract(analysis, '$.events') AS BLOB) {ANALYSED} ORDER BY rowid")
+    return changed_dates([ev for rowid, raw in rows if raw for ev in session_events(rowid, orjson.loads(raw))], kb)
 
 
 def session_events(rowid: int, events: list[dict[str, Any]] | None) -> list[SessionEvent]:
-    """The events of a document (its rowid, its stored events) that name a mechanism, as :func:`session_dates`
-    reads them in SQLite."""
+    """The events of a document (its rowid, its stored events) that name a mechanism, in document order."""
     return [(rowid, idx, e.get("type"), e["mechanism"], e.get("date"))
             for idx, e in enumerate(events or ()) if isinstance(e.get("mechanism"), dict)]
 
