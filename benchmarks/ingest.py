@@ -11,7 +11,10 @@ officeholders of the same country from ``src/huitan/data/persons.jsonl``. The
 pages are written as JSON lines in a temporary folder and fed to the real
 ``huitan ingest`` command (a child process, so its peak memory is measured with
 ``getrusage(RUSAGE_CHILDREN)``). jieba and the regex pass read exactly the same
-text. The last line printed is ``huitan/jieba throughput ratio: X.XX``.
+text. With 1 and 2 workers, a probe also measures what this machine gives two
+processes: the same CPU-bound Python loop run alone and then twice at once (the
+2-worker speed-up cannot exceed that ceiling). The last line printed is
+``huitan/jieba throughput ratio: X.XX``.
 """
 
 from __future__ import annotations
@@ -164,6 +167,41 @@ ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"rc": p.returncode, "seconds": dt, "cpu": ru.ru_utime + ru.ru_stime, "maxrss_kb": ru.ru_maxrss,
                   "stderr": p.stderr[-2000:]}))
 """
+
+
+# Counts the character pairs of a text: interpreter-bound work (dict lookups, small strings), as huitan's
+# stages are. Prints the seconds of the loop alone (start-up left out).
+PROBE = """
+import sys, time
+n = int(sys.argv[2])
+with open(sys.argv[1], encoding="utf-8") as fh:
+    text = fh.read(n)
+text = (text * (n // max(len(text), 1) + 1))[:n]  # a small corpus read again
+t = time.perf_counter()
+counts = {}
+for i in range(len(text) - 1):
+    pair = text[i:i + 2]
+    counts[pair] = counts.get(pair, 0) + 1
+print(time.perf_counter() - t)
+"""
+
+
+def _probe(corpus: Path, chars: int, copies: int) -> float:
+    """Seconds of the slowest of ``copies`` probe processes run at once."""
+    procs = [subprocess.Popen([sys.executable, "-c", PROBE, str(corpus), str(chars)], stdout=subprocess.PIPE,
+                              text=True) for _ in range(copies)]
+    return max(float(p.communicate()[0]) for p in procs)
+
+
+def parallel_ceiling(corpus: Path, chars: int, rounds: int) -> list[float]:
+    """How much more CPU-bound Python work two processes get through than one on this machine, per round:
+    2 × (one process alone) / (the slower of two at once). On two cores that do not slow each other down this
+    is 2.00; a 2-worker speed-up cannot go beyond it."""
+    out = []
+    for _ in range(rounds):
+        alone = _probe(corpus, chars, 1)
+        out.append(2 * alone / _probe(corpus, chars, 2))
+    return out
 
 
 def run_ingest(corpus: Path, db: Path, workers: int, env: dict[str, str]) -> tuple[float, float, float, str]:
@@ -377,6 +415,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="corpus sizes for the throughput runs (comma-separated; the last gives the ratio line)")
     ap.add_argument("--workers", default="1,2", help="worker counts for huitan ingest")
     ap.add_argument("--rss-pages", default="10000,100000", help="corpus sizes for peak memory (0: skip)")
+    ap.add_argument("--probe-rounds", type=int, default=3,
+                    help="rounds of the 2-process ceiling probe, run with the 2-worker ingest (0: skip)")
+    ap.add_argument("--probe-chars", type=int, default=3_000_000, help="characters each probe process reads")
     ap.add_argument("--query-events", type=int, default=1_000_000, help="events in the query database (0: skip)")
     ap.add_argument("--queries", type=int, default=200, help="number of timed queries")
     ap.add_argument("--dir", help="work folder (kept); default a temporary folder, removed at the end")
@@ -394,6 +435,7 @@ def main(argv: list[str] | None = None) -> int:
     first_db: Path | None = None
     try:
         workers = ints(args.workers) or [1]
+        ceil: list[float] = []
         for n in ints(args.pages):
             corpus = work / f"corpus-{n}.jsonl"
             mb = build_corpus(corpus, n) / 1e6
@@ -417,7 +459,14 @@ def main(argv: list[str] | None = None) -> int:
                          f"floor/huitan {rx.mbps / one.mbps:.1f}x" if one.cpu and jb.cpu else
                          f"N={n}: huitan/jieba {ratio:.2f}x; floor/huitan {rx.mbps / one.mbps:.1f}x")
             if 1 in by_workers and 2 in by_workers:
-                notes.append(f"N={n}: 2-worker speed-up {by_workers[1].seconds / by_workers[2].seconds:.2f}x")
+                speedup = by_workers[1].seconds / by_workers[2].seconds
+                note = f"N={n}: 2-worker speed-up {speedup:.2f}x"
+                if args.probe_rounds > 0:
+                    ceil = ceil or parallel_ceiling(corpus, args.probe_chars, args.probe_rounds)  # once per run
+                    mid = statistics.median(ceil)
+                    note += (f"; this machine's 2-process ceiling {mid:.2f}x (median of "
+                             f"{', '.join(f'{c:.2f}' for c in ceil)}), so {speedup / mid:.0%} of it")
+                notes.append(note)
         rss_rows = []
         measured = {r.pages: r for r in rows if r.name.startswith(f"huitan ingest, {max(workers)} worker")}
         for n in ints(args.rss_pages):

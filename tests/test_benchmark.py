@@ -27,7 +27,8 @@ def test_benchmark_smoke_at_200_pages(tmp_path):
     pytest.importorskip("jieba")
     proc = subprocess.run(
         [sys.executable, str(SCRIPT), "--pages", "200", "--workers", "1,2", "--rss-pages", "0",
-         "--query-events", "3000", "--queries", "10", "--dir", str(tmp_path)],
+         "--query-events", "3000", "--queries", "10", "--probe-rounds", "2", "--probe-chars", "200000",
+         "--dir", str(tmp_path)],
         capture_output=True, text=True, timeout=900,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
@@ -37,6 +38,11 @@ def test_benchmark_smoke_at_200_pages(tmp_path):
     for row in ("huitan ingest, 1 worker", "huitan ingest, 2 workers", "jieba.lcut", "read + regex"):
         assert row in table
     assert "MB/s" in lines[1] and "peak RSS MB" in lines[1]
+    # the 2-worker figure is set against what this machine gives two processes (two rounds of the probe)
+    ceiling = re.search(r"2-worker speed-up (\d+\.\d\d)x; this machine's 2-process ceiling (\d+\.\d\d)x "
+                        r"\(median of (\d+\.\d\d), (\d+\.\d\d)\), so \d+% of it", table)
+    assert ceiling, table
+    assert all(float(x) > 0 for x in ceiling.groups())
     # the ingest runs really stored documents from the varied corpus
     assert re.search(r"docs new [1-9]\d*", table)
     corpus = tmp_path / "corpus-200.jsonl"
