@@ -13,7 +13,8 @@ pages are written as JSON lines in a temporary folder and fed to the real
 ``getrusage(RUSAGE_CHILDREN)``). jieba and the regex pass read exactly the same
 text. With 1 and 2 workers, a probe also measures what this machine gives two
 processes: the same CPU-bound Python loop run alone and then twice at once (the
-2-worker speed-up cannot exceed that ceiling). The last line printed is
+2-worker speed-up cannot exceed that ceiling), and two 1-worker ingests run at
+once give the same ceiling for huitan's own work. The last line printed is
 ``huitan/jieba throughput ratio: X.XX``.
 """
 
@@ -202,6 +203,20 @@ def parallel_ceiling(corpus: Path, chars: int, rounds: int) -> list[float]:
         alone = _probe(corpus, chars, 1)
         out.append(2 * alone / _probe(corpus, chars, 2))
     return out
+
+
+def paired_ingest(corpus: Path, work: Path, env: dict[str, str]) -> tuple[float, float]:
+    """Seconds of two 1-worker ingests of ``corpus`` run at once, into two databases: what this machine gives
+    two processes of huitan's own work."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(2) as pool:  # each thread waits for its own child process
+        runs = [pool.submit(run_ingest, corpus, work / f"pair-{i}.db", 1, env) for i in (1, 2)]
+        a, b = (r.result()[0] for r in runs)
+    for i in (1, 2):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{work / f'pair-{i}.db'}{suffix}").unlink(missing_ok=True)
+    return a, b
 
 
 def run_ingest(corpus: Path, db: Path, workers: int, env: dict[str, str]) -> tuple[float, float, float, str]:
@@ -418,6 +433,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--probe-rounds", type=int, default=3,
                     help="rounds of the 2-process ceiling probe, run with the 2-worker ingest (0: skip)")
     ap.add_argument("--probe-chars", type=int, default=3_000_000, help="characters each probe process reads")
+    ap.add_argument("--pair-ingest", type=int, default=1,
+                    help="1: also run two 1-worker ingests at once (huitan's own 2-process ceiling); 0: skip")
     ap.add_argument("--query-events", type=int, default=1_000_000, help="events in the query database (0: skip)")
     ap.add_argument("--queries", type=int, default=200, help="number of timed queries")
     ap.add_argument("--dir", help="work folder (kept); default a temporary folder, removed at the end")
@@ -466,6 +483,11 @@ def main(argv: list[str] | None = None) -> int:
                     mid = statistics.median(ceil)
                     note += (f"; this machine's 2-process ceiling {mid:.2f}x (median of "
                              f"{', '.join(f'{c:.2f}' for c in ceil)}), so {speedup / mid:.0%} of it")
+                if args.pair_ingest:
+                    a, b = paired_ingest(corpus, work, env)
+                    note += (f"; two 1-worker ingests at once took {a:.2f} s and {b:.2f} s (alone "
+                             f"{by_workers[1].seconds:.2f} s), so with nothing serial and no overhead 2 workers "
+                             f"would reach {2 * by_workers[1].seconds / max(a, b):.2f}x")
                 notes.append(note)
         rss_rows = []
         measured = {r.pages: r for r in rows if r.name.startswith(f"huitan ingest, {max(workers)} worker")}

@@ -43,6 +43,9 @@ def test_benchmark_smoke_at_200_pages(tmp_path):
                         r"\(median of (\d+\.\d\d), (\d+\.\d\d)\), so \d+% of it", table)
     assert ceiling, table
     assert all(float(x) > 0 for x in ceiling.groups())
+    assert re.search(r"two 1-worker ingests at once took \d+\.\d\d s and \d+\.\d\d s \(alone \d+\.\d\d s\), "
+                     r"so with nothing serial and no overhead 2 workers would reach \d+\.\d\dx", table), table
+    assert not list(tmp_path.glob("pair-*"))  # the paired runs' databases are removed
     # the ingest runs really stored documents from the varied corpus
     assert re.search(r"docs new [1-9]\d*", table)
     corpus = tmp_path / "corpus-200.jsonl"
