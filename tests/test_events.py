@@ -67,6 +67,11 @@ CASES = [
     ("中国国务院总理李强对越南进行正式访问。", "VISIT", {"李强": "visitor"}),
     ("越南政府总理范明政隆重举行仪式，欢迎泰国总理佩通坦·钦那瓦访问越南。", "VISIT",
      {"范明政": "host", "佩通坦·钦那瓦": "visitor"}),
+    # a relative clause's head ends where the main clause's predicate begins (在…时, a speech or event word)
+    ("应越南国防部长潘文江大将的邀请，正在越南进行正式访问的新加坡国防部长黄永宏在会见越南国家主席梁强时表示，"
+     "两国关系良好。", "VISIT", {"黄永宏": "visitor", "潘文江": "host"}),
+    ("正在中国访问的越南政府总理范明政和越南外交部长裴青山出席了开幕式。", "VISIT",
+     {"范明政": "visitor", "裴青山": "visitor"}),
     # CONFERENCE
     ("越南国防部副部长阮志咏上将与中国人民解放军副总参谋长孙建国上将共同主持了第五次越中国防部防务战略对话。",
      "CONFERENCE", {"阮志咏": "chair", "孙建国": "chair"}),

@@ -331,13 +331,27 @@ def _relative_head(text: str, end: int, ce: int, span: _Span, idx: _Index) -> li
         if [a for a in span.within(end, qa) if a.kind != "country"]:
             return None
         head_end = ce
-        head = span.within(qa + 1, head_end)
+        head = _head_group(text, span.within(qa + 1, head_end), ce, span, idx)
         tail = text[qa + 1:ce]
         picked = _pick(head, False)
         if picked or any(tail.startswith(w) or w in tail[:12] for w in idx.delegation):
             return picked
         q = seg.find("的", q + 1)
     return None
+
+
+def _head_group(text: str, head: list[Actor], ce: int, span: _Span, idx: _Index) -> list[Actor]:
+    """The actors a relative clause modifies, of those after its 的: up to where the main clause's predicate
+    begins after the first (``访问的美国战争部长海格塞特在会见苏林时表示``: 在, a speech word or an event word)."""
+    if len(head) < 2:
+        return head
+    cut = ce
+    for pos in range(head[0].end, ce):
+        if span.covering(pos) is None and (AT_PLACE.match(text, pos) or idx.event_word.match(text, pos)
+                                           or any(text.startswith(w, pos) for w in idx.speech)):
+            cut = pos
+            break
+    return [a for a in head if a.start < cut]
 
 
 def _visited_in_frame(text: str, lo: int, head: int, span: _Span, idx: _Index) -> set[str]:
