@@ -214,15 +214,19 @@ def paired_ingest(corpus: Path, work: Path, env: dict[str, str]) -> tuple[float,
         runs = [pool.submit(run_ingest, corpus, work / f"pair-{i}.db", 1, env) for i in (1, 2)]
         a, b = (r.result()[0] for r in runs)
     for i in (1, 2):
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{work / f'pair-{i}.db'}{suffix}").unlink(missing_ok=True)
+        remove_db(work / f"pair-{i}.db")
     return a, b
+
+
+def remove_db(db: Path) -> None:
+    """A SQLite database file and its write-ahead log files, if there."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
 
 
 def run_ingest(corpus: Path, db: Path, workers: int, env: dict[str, str]) -> tuple[float, float, float, str]:
     """Run ``huitan ingest`` as a child; returns (seconds, CPU seconds, peak RSS in MB, its summary line)."""
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    remove_db(db)
     cmd = [sys.executable, "-m", "huitan", "ingest", str(corpus), "--db", str(db), "--workers", str(workers),
            "--no-progress"]
     out = subprocess.run([sys.executable, "-c", RUSAGE_WRAPPER, *cmd], capture_output=True, text=True, env=env,
@@ -327,8 +331,7 @@ def synthesise_events(src_db: Path, dst_db: Path, n: int, seed: int = 11) -> int
         return 0
     countries = sorted({p[3] for t in templates for p in t[8] if p[3]}) or ["VNM", "CHN"]
     rng = random.Random(seed)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{dst_db}{suffix}").unlink(missing_ok=True)
+    remove_db(dst_db)
     store = Store(dst_db)
     db = store.db
     db.execute("PRAGMA synchronous=OFF")
@@ -504,7 +507,7 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(row)
             rss_rows.append(row)
             corpus.unlink()
-            Path(work / f"rss-{n}.db").unlink(missing_ok=True)
+            remove_db(work / f"rss-{n}.db")
         if len(rss_rows) >= 2 and rss_rows[0].rss_mb:
             notes.append(f"peak RSS growth {rss_rows[0].pages}→{rss_rows[-1].pages} pages: "
                          f"{(rss_rows[-1].rss_mb or 0) / rss_rows[0].rss_mb:.2f}x")

@@ -330,8 +330,7 @@ def _relative_head(text: str, end: int, ce: int, span: _Span, idx: _Index) -> li
         qa = end + q
         if [a for a in span.within(end, qa) if a.kind != "country"]:
             return None
-        head_end = ce
-        head = _head_group(text, span.within(qa + 1, head_end), ce, span, idx)
+        head = _head_group(text, span.within(qa + 1, ce), ce, span, idx)
         tail = text[qa + 1:ce]
         picked = _pick(head, False)
         if picked or any(tail.startswith(w) or w in tail[:12] for w in idx.delegation):
