@@ -57,17 +57,72 @@ def stored(store: Store) -> dict[str, list[Any]]:
 
 
 @pytest.fixture(scope="module")
-def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example pages, and the shared samples and corpus pages when present, ingested without resolve."""
+def pages_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example pages, and the shared samples and corpus pages when present."""
     pages = tmp_path_factory.mktemp("pages")
     for d in (EXAMPLES, SHARED / "samples", SHARED / "corpus" / "pages"):
         if d.is_dir():
             shutil.copytree(d, pages / d.name, dirs_exist_ok=True)
-    db = pages.parent / "corpus.db"
+    return pages
+
+
+@pytest.fixture(scope="module")
+def corpus_db(pages_dir: Path) -> Path:
+    """:func:`pages_dir` ingested without resolve."""
+    db = pages_dir.parent / "corpus.db"
     store = Store(db)
-    ingest([str(pages)], store, IngestOptions(resolve=False), kb=KnowledgeBase())
+    ingest([str(pages_dir)], store, IngestOptions(resolve=False), kb=KnowledgeBase())
     store.close()
     return db
+
+
+@pytest.fixture
+def gathered_runs(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each ``resolve`` that ``ingest`` ran was given what the run gathered."""
+    import huitan.pipeline as pipeline_module
+
+    runs: list[bool] = []
+
+    def spy(*args: Any, **kwargs: Any) -> dict[str, int]:
+        runs.append(kwargs.get("gathered") is not None)
+        return resolve(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline_module, "resolve", spy)
+    return runs
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_ingest_into_an_empty_store_gathers_what_resolve_reads_first(
+        corpus_db: Path, pages_dir: Path, tmp_path: Path, kb: KnowledgeBase, workers: int,
+        gathered_runs: list[bool]) -> None:
+    """The persons and session events gathered as the documents are written (by workers, or not) are what
+    resolve reads of the stored analyses: the same tables."""
+    reference = tmp_path / "read.db"
+    shutil.copy(corpus_db, reference)
+    resolve(Store(reference), kb)
+    store = Store(tmp_path / "gathered.db")
+    ingest([str(pages_dir)], store, IngestOptions(workers=workers), kb=kb)
+    assert gathered_runs == [True]
+    assert stored(store) == stored(Store(reference))
+
+
+def test_an_ingest_into_a_store_holding_documents_reads_them_all(
+        pages_dir: Path, tmp_path: Path, kb: KnowledgeBase, gathered_runs: list[bool]) -> None:
+    """A second run gathers nothing: its resolve reads every stored analysis, the first run's too."""
+    files = sorted(str(p) for p in pages_dir.rglob("*") if p.is_file())
+    halves = files[: len(files) // 2], files[len(files) // 2:]
+    assert all(halves)
+    reference, store = Store(tmp_path / "read.db"), Store(tmp_path / "two-runs.db")
+    first_run: set[str] = set()
+    for half in halves:
+        ingest(half, reference, IngestOptions(resolve=False), kb=kb)
+        ingest(half, store, IngestOptions(), kb=kb)
+        first_run = first_run or {d for (d,) in store.db.execute("SELECT doc_id FROM documents")}
+    resolve(reference, kb)
+    assert gathered_runs == [True, False]
+    got = stored(store)
+    assert got == stored(reference)
+    assert any(s["doc_id"] in first_run for e in got["events"] for s in e["sources"])
 
 
 def test_streaming_resolve_gives_the_same_tables(corpus_db: Path, tmp_path: Path, kb: KnowledgeBase) -> None:
@@ -130,8 +185,8 @@ def test_dating_across_documents_keeps_to_session_events(corpus_db: Path, tmp_pa
 
     store = Store(corpus_db)
     changed = session_dates(store, kb)
-    rows = list(store.db.execute("SELECT rowid, analysis FROM documents WHERE analysis IS NOT NULL ORDER BY rowid"))
-    events = [(rowid, i, e) for rowid, raw in rows for i, e in enumerate(analysis_from_dict(json.loads(raw)).events)]
+    rows = list(store.db.execute("SELECT doc_id, analysis FROM documents WHERE analysis IS NOT NULL ORDER BY rowid"))
+    events = [(doc_id, i, e) for doc_id, raw in rows for i, e in enumerate(analysis_from_dict(json.loads(raw)).events)]
     before = {(r, i): e.to_dict()["date"] for r, i, e in events}
     date_across_documents([e for _, _, e in events], kb)
     after = {(r, i): e.to_dict()["date"] for r, i, e in events}
@@ -145,14 +200,14 @@ def test_session_events_read_in_python_are_those_read_in_sqlite(corpus_db: Path)
     from huitan.resolve import session_events
 
     store = Store(corpus_db)
-    in_sqlite = [(rowid, idx, type_, json.loads(mech), json.loads(date) if date else None)
-                 for rowid, idx, type_, mech, date in store.db.execute(
-                     "SELECT d.rowid, e.key, json_extract(e.value, '$.type'), json_extract(e.value, '$.mechanism'),"
+    in_sqlite = [(doc_id, idx, type_, json.loads(mech), json.loads(date) if date else None)
+                 for doc_id, idx, type_, mech, date in store.db.execute(
+                     "SELECT d.doc_id, e.key, json_extract(e.value, '$.type'), json_extract(e.value, '$.mechanism'),"
                      " json_extract(e.value, '$.date') FROM documents d, json_each(d.analysis, '$.events') e"
                      " WHERE d.analysis IS NOT NULL AND json_type(e.value, '$.mechanism') = 'object'"
                      " ORDER BY d.rowid, e.key")]
-    in_python = [ev for rowid, raw in store.db.execute(
-        "SELECT rowid, analysis FROM documents WHERE analysis IS NOT NULL ORDER BY rowid")
-        for ev in session_events(rowid, json.loads(raw).get("events"))]
+    in_python = [ev for doc_id, raw in store.db.execute(
+        "SELECT doc_id, analysis FROM documents WHERE analysis IS NOT NULL ORDER BY rowid")
+        for ev in session_events(doc_id, json.loads(raw).get("events"))]
     assert in_python == in_sqlite
-    assert len({rowid for rowid, *_ in in_python}) > 3  # a corpus worth comparing
+    assert len({doc_id for doc_id, *_ in in_python}) > 3  # a corpus worth comparing

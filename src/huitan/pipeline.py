@@ -26,6 +26,7 @@ from .ingest import InputError, ReadOptions, read_inputs
 from .kb import KnowledgeBase
 from .model import Document, RawPage
 from .page import clean_page
+from .resolve import DocFacts, Gathered, document_facts, resolve
 from .store import DocumentRows, Rows, Store, document_rows, source_row
 
 
@@ -65,7 +66,7 @@ class PageOutcome:
     documents: list[Document] = field(default_factory=list)
     error: str | None = None
     sigs: dict[str, bytes] = field(default_factory=dict)  # near-duplicate signatures made by a worker
-    rows: dict[str, DocumentRows] = field(default_factory=dict)  # new documents' rows, analyses included
+    rows: dict[str, Analysed] = field(default_factory=dict)  # new documents' rows (analyses included) and facts
     stored: bool = False  # the page was stored by an earlier run (or earlier in this one)
     fate: dict[str, str] = field(default_factory=dict)  # doc id -> NEW, KNOWN, or the near-duplicate's id
 
@@ -89,12 +90,17 @@ def clean_stage(raw: RawPage, kb: KnowledgeBase, sign: bool = True) -> PageOutco
                        sigs=signatures(docs) if sign else {})
 
 
-def analyse_stage(docs: list[Document], new: frozenset[str], kb: KnowledgeBase) -> dict[str, DocumentRows]:
-    """The database rows, analyses included, of the page's documents in ``new`` (only those are stored)."""
+Analysed = tuple[DocumentRows, DocFacts]
+
+
+def analyse_stage(docs: list[Document], new: frozenset[str], kb: KnowledgeBase) -> dict[str, Analysed]:
+    """The database rows, analyses included, of the page's documents in ``new`` (only those are stored), and
+    what ``resolve`` reads first of each analysis (:func:`~huitan.resolve.document_facts`)."""
     from .analyse import analyse_documents
 
     by_id = {d.doc_id: d for d in docs}
-    return {a.doc_id: document_rows(by_id[a.doc_id], a) for a in analyse_documents(docs, kb, only=new)}
+    return {a.doc_id: (document_rows(by_id[a.doc_id], a), document_facts(a))
+            for a in analyse_documents(docs, kb, only=new)}
 
 
 class Sorter:
@@ -148,7 +154,7 @@ def _clean(items: list[RawPage | InputError], sign: bool) -> list[PageOutcome]:
             for x in items]
 
 
-def _analyse(jobs: list[tuple[list[Document], frozenset[str]]]) -> list[dict[str, DocumentRows]]:
+def _analyse(jobs: list[tuple[list[Document], frozenset[str]]]) -> list[dict[str, Analysed]]:
     return [analyse_stage(docs, new, _WORKER_KB[0]) for docs, new in jobs]
 
 
@@ -196,7 +202,7 @@ def outcomes(items: Iterable[RawPage | InputError], kb: KnowledgeBase, opts: Ing
         preload(kb)  # what names are worked out from, loaded once and shared, not once in every worker
     ahead = opts.workers * 2
     cleaning: deque[Future[list[PageOutcome]]] = deque()
-    analysing: deque[tuple[list[PageOutcome], list[int], Future[list[dict[str, DocumentRows]]] | None]] = deque()
+    analysing: deque[tuple[list[PageOutcome], list[int], Future[list[dict[str, Analysed]]] | None]] = deque()
     with ProcessPoolExecutor(max_workers=opts.workers, initializer=_init_worker, initargs=(opts.kb_files,),
                              mp_context=ctx) as pool:
 
@@ -254,8 +260,9 @@ def load_near_duplicates(store: Store) -> NearDuplicates:
     return nd
 
 
-def write_outcome(rows: Rows, out: PageOutcome, summary: IngestSummary) -> None:
-    """Add one sorted page's rows to ``rows`` (the caller stores them, with its batch's, in one transaction)."""
+def write_outcome(rows: Rows, out: PageOutcome, summary: IngestSummary, gathered: Gathered | None = None) -> None:
+    """Add one sorted page's rows to ``rows`` (the caller stores them, with its batch's, in one transaction),
+    and its new documents' facts to ``gathered``, in the same order."""
     if out.stored:
         summary.known += len(out.documents)
         return
@@ -274,7 +281,10 @@ def write_outcome(rows: Rows, out: PageOutcome, summary: IngestSummary) -> None:
             replaced[doc.doc_id] = fate
             rows.sources += [source_row(fate, src, near_duplicate=True) for src in doc.sources]
         else:
-            rows.documents.append(out.rows[doc.doc_id])
+            doc_rows, facts = out.rows[doc.doc_id]
+            rows.documents.append(doc_rows)
+            if gathered is not None:
+                gathered.add(doc.doc_id, facts)
             rows.sources += [source_row(doc.doc_id, src) for src in doc.sources]
             if doc.doc_id in out.sigs:
                 rows.minhashes.append((doc.doc_id, out.sigs[doc.doc_id]))
@@ -289,13 +299,17 @@ def ingest(paths: Iterable[str], store: Store, opts: IngestOptions | None = None
     summary = IngestSummary()
     nd = load_near_duplicates(store) if opts.near_duplicates else None
     pending: list[PageOutcome] = []
+    sorter = Sorter(store, nd)
+    # a store empty at the start will hold only this run's analyses: what resolve reads first of each is
+    # gathered as they are written
+    gathered = Gathered(kb) if opts.resolve and sorter.fresh else None
 
     def flush() -> None:
         if not pending:
             return
         rows, before = Rows(), summary.new
         for out in pending:
-            write_outcome(rows, out, summary)
+            write_outcome(rows, out, summary, gathered)
         with store.transaction():
             store.write(rows)
             if summary.new > before:
@@ -307,7 +321,7 @@ def ingest(paths: Iterable[str], store: Store, opts: IngestOptions | None = None
     # with workers they overlap the workers' extraction, and another thread would only compete with them
     aside = store.checkpoints_aside() if opts.workers <= 1 else nullcontext(lambda: None)
     with aside as checkpoint:
-        for out in outcomes(items, kb, opts, Sorter(store, nd)):
+        for out in outcomes(items, kb, opts, sorter):
             if on_page:
                 on_page(out)
             if out.error:
@@ -322,7 +336,5 @@ def ingest(paths: Iterable[str], store: Store, opts: IngestOptions | None = None
         flush()
     nd = None  # the near-duplicate index is not needed by resolve: its memory is free for it
     if opts.resolve and store.get_meta("dirty") == "1":
-        from .resolve import resolve
-
-        resolve(store, kb, workers=opts.workers)
+        resolve(store, kb, workers=opts.workers, gathered=gathered)
     return summary

@@ -12,6 +12,7 @@ With workers, steps 1 and 2 run side by side, and so do the mention rows, the pe
    :class:`~huitan.persons.PersonLinker` (one entry per distinct document person);
 2. sessions: the events that name a mechanism (read with the persons, or, given workers, by a second
    process) are dated across documents; only the dates that changed are kept;
+   (an ingest into an empty store gathers both as it writes the documents, :class:`Gathered`: nothing is read)
 3. documents, in order: mention rows are written as they are read (or, given workers, by a
    second process into a file of its own, copied in by SQLite); each event is linked
    to persons, re-dated, and given to an :class:`~huitan.merge.EventMerger` (one small
@@ -53,35 +54,43 @@ from .merge import (
     date_sig,
     event_id_of,
 )
-from .model import DateValue, Event, Evidence, Participant, Person, Statement
-from .persons import PersonLinker, id_by_name, names_to_ids
+from .model import DateValue, DocAnalysis, Event, Evidence, Participant, Person, Statement
+from .persons import PersonLinker, PersonRecord, id_by_name, names_to_ids, person_record
 from .store import Store, insert_many
 
 ANALYSED = "FROM documents WHERE analysis IS NOT NULL"
 
 
-def resolve(store: Store, kb: KnowledgeBase, workers: int = 1) -> dict[str, int]:
+def resolve(store: Store, kb: KnowledgeBase, workers: int = 1, gathered: Gathered | None = None) -> dict[str, int]:
     """Rebuild the corpus-level tables from the stored analyses; returns their sizes.
 
     ``workers`` > 1 (and a database file): sessions are dated by a second process while this one links
     the persons, and mention rows are made by another, and the persons' names found by a third, while this
     one merges the events; the same tables.
+
+    ``gathered``: step 1's persons and step 2's session events, gathered while the documents were written by
+    a run that wrote every analysis the store holds (see :class:`Gathered`); then step 1 reads nothing.
     """
     db = store.db
     forks = "fork" in multiprocessing.get_all_start_methods()  # a forked process inherits what it needs
     side = workers > 1 and forks and Path(store.path).is_file()
-    dating = _Forked(dated_sessions, store.path, kb) if side else None
-    linker = PersonLinker(kb)
-    # alone, the events naming a mechanism are read in the same pass (one parse of each analysis, not two)
-    sessions: list[SessionEvent] = []
-    events_col = "NULL" if side else "CAST(json_extract(analysis, '$.events') AS BLOB)"
-    rows = db.execute(f"SELECT json_extract(analysis, '$.actors.persons'), {events_col}, rowid {ANALYSED}"
-                      " ORDER BY rowid")
-    for raw, events, rowid in rows:
-        for p in orjson.loads(raw) if raw else ():
-            linker.add(p)
-        if events:
-            sessions += session_events(rowid, orjson.loads(events))
+    dating = None
+    sessions: list[SessionEvent]
+    if gathered is not None:
+        linker, sessions = gathered.linker, gathered.sessions
+    else:
+        dating = _Forked(dated_sessions, store.path, kb) if side else None
+        linker = PersonLinker(kb)
+        # alone, the events naming a mechanism are read in the same pass (one parse of each analysis, not two)
+        sessions = []
+        events_col = "NULL" if side else "CAST(json_extract(analysis, '$.events') AS BLOB)"
+        rows = db.execute(f"SELECT json_extract(analysis, '$.actors.persons'), {events_col}, doc_id {ANALYSED}"
+                          " ORDER BY rowid")
+        for raw, events, doc_id in rows:
+            for p in orjson.loads(raw) if raw else ():
+                linker.add(p)
+            if events:
+                sessions += session_events(doc_id, orjson.loads(events))
     persons = linker.link(names=not side)
     naming = _Forked(linker.names) if side else None  # written last, so found meanwhile
     scratch = _scratch_file() if side else None
@@ -193,40 +202,70 @@ def _mentions_of(store: Store, linker: PersonLinker) -> Iterator[tuple[Any, ...]
         yield from mention_rows(doc_id, actors, [linker.person_id(p) for p in actors.get("persons") or []])
 
 
-SessionEvent = tuple[int, int, Any, dict[str, Any], Any]  # see :func:`changed_dates`
+SessionEvent = tuple[str, int, Any, dict[str, Any], Any]  # see :func:`changed_dates`
 
 
-def session_dates(store: Store, kb: KnowledgeBase) -> dict[tuple[int, int], dict[str, Any] | None]:
+def session_dates(store: Store, kb: KnowledgeBase) -> dict[tuple[str, int], dict[str, Any] | None]:
     """:func:`changed_dates` of the stored events that name a mechanism."""
-    rows = store.db.execute(f"SELECT rowid, CAST(json_extract(analysis, '$.events') AS BLOB) {ANALYSED} ORDER BY rowid")
-    return changed_dates([ev for rowid, raw in rows if raw for ev in session_events(rowid, orjson.loads(raw))], kb)
+    rows = store.db.execute(f"SELECT doc_id, CAST(json_extract(analysis, '$.events') AS BLOB) {ANALYSED} ORDER BY rowid")
+    return changed_dates([ev for doc_id, raw in rows if raw for ev in session_events(doc_id, orjson.loads(raw))], kb)
 
 
-def session_events(rowid: int, events: list[dict[str, Any]] | None) -> list[SessionEvent]:
-    """The events of a document (its rowid, its stored events) that name a mechanism, in document order."""
-    return [(rowid, idx, e.get("type"), e["mechanism"], e.get("date"))
+def session_events(doc_id: str, events: list[dict[str, Any]] | None) -> list[SessionEvent]:
+    """The events of a document (its id, its stored events) that name a mechanism, in document order."""
+    return [(doc_id, idx, e.get("type"), e["mechanism"], e.get("date"))
             for idx, e in enumerate(events or ()) if isinstance(e.get("mechanism"), dict)]
 
 
-def changed_dates(events: list[SessionEvent], kb: KnowledgeBase) -> dict[tuple[int, int], dict[str, Any] | None]:
-    """(document rowid, event index) → the date (as stored) of each event that dating across documents changed.
+DocFacts = tuple[list[PersonRecord], list[tuple[int, Any, dict[str, Any], Any]]]  # see :func:`document_facts`
 
-    ``events``: (document rowid, event index, type, mechanism, date) of the stored events with a mechanism,
+
+def document_facts(analysis: DocAnalysis) -> DocFacts:
+    """What step 1 reads of a document's stored analysis, taken from the analysis before it is stored (a
+    pure function, run where the document was analysed): its persons' :func:`~huitan.persons.person_record`
+    and its events naming a mechanism (index, type, mechanism, date; as :func:`session_events` reads them)."""
+    return ([person_record(p) for p in analysis.actors.persons],
+            [(idx, e.type, plain(e.mechanism), plain(e.date)) for idx, e in enumerate(analysis.events)
+             if isinstance(e.mechanism, dict)])
+
+
+class Gathered:
+    """Step 1's input, gathered document by document as a run writes them, in the order they are stored.
+
+    Valid only when that run wrote every analysis the store holds (the store was empty when it began): then
+    :func:`resolve` reads no analysis for step 1 (nor, given workers, in a side process for step 2).
+    """
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.linker = PersonLinker(kb)
+        self.sessions: list[SessionEvent] = []
+
+    def add(self, doc_id: str, facts: DocFacts) -> None:
+        persons, sessions = facts
+        for rec in persons:
+            self.linker.count(rec)
+        self.sessions += [(doc_id, *ev) for ev in sessions]
+
+
+def changed_dates(events: list[SessionEvent], kb: KnowledgeBase) -> dict[tuple[str, int], dict[str, Any] | None]:
+    """(document id, event index) → the date (as stored) of each event that dating across documents changed.
+
+    ``events``: (document id, event index, type, mechanism, date) of the stored events with a mechanism,
     in document order. :func:`~huitan.dates.date_across_documents` only reads and dates the type, mechanism
     and date of events naming a session, so it is given only those.
     """
-    found: list[tuple[int, int, Event]] = []
-    for rowid, idx, type_, mech, date in events:
+    found: list[tuple[str, int, Event]] = []
+    for doc_id, idx, type_, mech, date in events:
         ev = Event(type=type_, mechanism=mech, date=DateValue(**date) if date is not None else None)
         if session_key(ev):
-            found.append((rowid, idx, ev))
+            found.append((doc_id, idx, ev))
     before = [plain(ev.date) for _, _, ev in found]
     date_across_documents([ev for _, _, ev in found], kb)
-    return {(rowid, idx): after for (rowid, idx, ev), old in zip(found, before, strict=True)
+    return {(doc_id, idx): after for (doc_id, idx, ev), old in zip(found, before, strict=True)
             if (after := plain(ev.date)) != old}
 
 
-def dated_sessions(db_path: str, kb: KnowledgeBase) -> dict[tuple[int, int], dict[str, Any] | None]:
+def dated_sessions(db_path: str, kb: KnowledgeBase) -> dict[tuple[str, int], dict[str, Any] | None]:
     """:func:`session_dates` of a database file (read-only)."""
     store = Store(db_path, readonly=True)
     try:
@@ -238,7 +277,7 @@ def dated_sessions(db_path: str, kb: KnowledgeBase) -> dict[tuple[int, int], dic
 class _Run:
     """One resolve: the passes over the documents and the temporary tables, as generators for ``replace_corpus``."""
 
-    def __init__(self, store: Store, linker: PersonLinker, redated: dict[tuple[int, int], dict[str, Any] | None],
+    def __init__(self, store: Store, linker: PersonLinker, redated: dict[tuple[str, int], dict[str, Any] | None],
                  mentions: bool = True):
         self.db = store.db
         self.linker = linker
@@ -265,8 +304,8 @@ class _Run:
         # without the mentions (over half the text) when another process writes them: SQLite drops them
         # faster than orjson reads them
         analysis = "analysis" if self.mentions else "json_remove(analysis, '$.actors.mentions')"
-        rows = self.db.execute(f"SELECT rowid, doc_id, CAST({analysis} AS BLOB) {ANALYSED} ORDER BY rowid")
-        for rowid, doc_id, raw in rows:  # read lazily, inside the writer's transaction (other tables)
+        rows = self.db.execute(f"SELECT doc_id, CAST({analysis} AS BLOB) {ANALYSED} ORDER BY rowid")
+        for doc_id, raw in rows:  # read lazily, inside the writer's transaction (other tables)
             d = orjson.loads(raw)  # from bytes: SQLite's text is not first made a Python str
             actors = d.get("actors") or {}
             persons = actors.get("persons") or []
@@ -284,8 +323,8 @@ class _Run:
                     else:
                         by_name = _names_to_ids(persons, pids) if by_name is None else by_name
                         part["person_id"] = id_by_name(by_name, part["name"])
-                if (rowid, idx) in redated:
-                    e["date"] = redated[(rowid, idx)]
+                if (doc_id, idx) in redated:
+                    e["date"] = redated[(doc_id, idx)]
                 events.append((merger.add(sigs.of(e)), orjson.dumps(e)))
             for s in d.get("statements") or []:
                 by_name = _names_to_ids(persons, pids) if by_name is None else by_name
