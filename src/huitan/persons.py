@@ -110,10 +110,7 @@ class PersonLinker:
 
     def add(self, p: Person | dict[str, Any]) -> None:
         """Count one document person (a :class:`Person` or its stored dict)."""
-        self.count(person_record(p))
-
-    def count(self, rec: PersonRecord) -> None:
-        """Count one document person, given as its :func:`person_record`."""
+        rec = _record(p)
         have = self._seen.get(rec)
         if have is None:
             self._seen[rec] = [self._n, 1]
@@ -181,7 +178,7 @@ class PersonLinker:
         return person
 
 
-def person_record(p: Person | dict[str, Any]) -> PersonRecord:
+def _record(p: Person | dict[str, Any]) -> PersonRecord:
     """(name, country, aliases, positions, rank, names, kb_id) of a document person."""
     if isinstance(p, dict):
         return (p["name"], p.get("country"), tuple(p.get("aliases") or ()), tuple(p.get("positions") or ()),

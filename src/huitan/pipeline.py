@@ -302,7 +302,7 @@ def ingest(paths: Iterable[str], store: Store, opts: IngestOptions | None = None
     sorter = Sorter(store, nd)
     # a store empty at the start will hold only this run's analyses: what resolve reads first of each is
     # gathered as they are written
-    gathered = Gathered(kb) if opts.resolve and sorter.fresh else None
+    gathered = Gathered(store) if opts.resolve and sorter.fresh else None
 
     def flush() -> None:
         if not pending:
@@ -312,6 +312,8 @@ def ingest(paths: Iterable[str], store: Store, opts: IngestOptions | None = None
             write_outcome(rows, out, summary, gathered)
         with store.transaction():
             store.write(rows)
+            if gathered is not None:
+                gathered.write()
             if summary.new > before:
                 store.set_meta("dirty", "1")
         pending.clear()
@@ -335,6 +337,7 @@ def ingest(paths: Iterable[str], store: Store, opts: IngestOptions | None = None
                 checkpoint()
         flush()
     nd = None  # the near-duplicate index is not needed by resolve: its memory is free for it
+    del sorter  # (which holds it)
     if opts.resolve and store.get_meta("dirty") == "1":
         resolve(store, kb, workers=opts.workers, gathered=gathered)
     return summary

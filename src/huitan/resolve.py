@@ -12,7 +12,9 @@ With workers, steps 1 and 2 run side by side, and so do the mention rows, the pe
    :class:`~huitan.persons.PersonLinker` (one entry per distinct document person);
 2. sessions: the events that name a mechanism (read with the persons, or, given workers, by a second
    process) are dated across documents; only the dates that changed are kept;
-   (an ingest into an empty store gathers both as it writes the documents, :class:`Gathered`: nothing is read)
+
+   an ingest into an empty store gathers what steps 1 and 2 need of each document as it writes it
+   (:class:`Gathered`, small records in a temporary table), so neither reads the analyses;
 3. documents, in order: mention rows are written as they are read (or, given workers, by a
    second process into a file of its own, copied in by SQLite); each event is linked
    to persons, re-dated, and given to an :class:`~huitan.merge.EventMerger` (one small
@@ -33,7 +35,7 @@ import os
 import sqlite3
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -55,7 +57,7 @@ from .merge import (
     event_id_of,
 )
 from .model import DateValue, DocAnalysis, Event, Evidence, Participant, Person, Statement
-from .persons import PersonLinker, PersonRecord, id_by_name, names_to_ids, person_record
+from .persons import PersonLinker, id_by_name, names_to_ids
 from .store import Store, insert_many
 
 ANALYSED = "FROM documents WHERE analysis IS NOT NULL"
@@ -69,20 +71,23 @@ def resolve(store: Store, kb: KnowledgeBase, workers: int = 1, gathered: Gathere
     one merges the events; the same tables.
 
     ``gathered``: step 1's persons and step 2's session events, gathered while the documents were written by
-    a run that wrote every analysis the store holds (see :class:`Gathered`); then step 1 reads nothing.
+    a run that wrote every analysis the store holds (see :class:`Gathered`); then no analysis is read for them.
     """
     db = store.db
     forks = "fork" in multiprocessing.get_all_start_methods()  # a forked process inherits what it needs
     side = workers > 1 and forks and Path(store.path).is_file()
-    dating = None
-    sessions: list[SessionEvent]
+    linker = PersonLinker(kb)
+    redated: dict[tuple[str, int], dict[str, Any] | None] = {}  # or, given workers, from ``dating``
     if gathered is not None:
-        linker, sessions = gathered.linker, gathered.sessions
+        # given workers, a second process (inheriting the compact session facts) dates them meanwhile
+        dating = _Forked(gathered_dates, gathered.sessions(), kb) if side else None
+        if not side:
+            redated = gathered_dates(gathered.sessions(), kb)
+        gathered.count_persons(linker)
     else:
         dating = _Forked(dated_sessions, store.path, kb) if side else None
-        linker = PersonLinker(kb)
         # alone, the events naming a mechanism are read in the same pass (one parse of each analysis, not two)
-        sessions = []
+        sessions: list[SessionEvent] = []
         events_col = "NULL" if side else "CAST(json_extract(analysis, '$.events') AS BLOB)"
         rows = db.execute(f"SELECT json_extract(analysis, '$.actors.persons'), {events_col}, doc_id {ANALYSED}"
                           " ORDER BY rowid")
@@ -91,12 +96,15 @@ def resolve(store: Store, kb: KnowledgeBase, workers: int = 1, gathered: Gathere
                 linker.add(p)
             if events:
                 sessions += session_events(doc_id, orjson.loads(events))
+        if not side:
+            redated = changed_dates(sessions, kb)
+        del sessions  # before the documents pass, whose objects can take the memory back
     persons = linker.link(names=not side)
     naming = _Forked(linker.names) if side else None  # written last, so found meanwhile
     scratch = _scratch_file() if side else None
     mention_file = _Forked(write_mentions, store.path, linker, scratch) if scratch else None
     try:
-        run = _Run(store, linker, dating.result() if dating else changed_dates(sessions, kb),
+        run = _Run(store, linker, dating.result() if dating else redated,
                    mentions=mention_file is None)
         # the events in the order read (appended: cheap), and in kept order through the index
         for sql in ("CREATE TEMP TABLE IF NOT EXISTS resolve_events (seq INTEGER PRIMARY KEY, kept INTEGER NOT NULL,"
@@ -217,37 +225,65 @@ def session_events(doc_id: str, events: list[dict[str, Any]] | None) -> list[Ses
             for idx, e in enumerate(events or ()) if isinstance(e.get("mechanism"), dict)]
 
 
-DocFacts = tuple[list[PersonRecord], list[tuple[int, Any, dict[str, Any], Any]]]  # see :func:`document_facts`
+PERSON_FIELDS = ("name", "country", "aliases", "positions", "rank", "names", "kb_id")  # what PersonLinker reads
+DocFacts = tuple[bytes, bytes | None]  # see :func:`document_facts`
 
 
 def document_facts(analysis: DocAnalysis) -> DocFacts:
     """What step 1 reads of a document's stored analysis, taken from the analysis before it is stored (a
-    pure function, run where the document was analysed): its persons' :func:`~huitan.persons.person_record`
-    and its events naming a mechanism (index, type, mechanism, date; as :func:`session_events` reads them)."""
-    return ([person_record(p) for p in analysis.actors.persons],
-            [(idx, e.type, plain(e.mechanism), plain(e.date)) for idx, e in enumerate(analysis.events)
-             if isinstance(e.mechanism, dict)])
+    pure function, run where the document was analysed), as JSON: its persons (the fields a
+    :class:`~huitan.persons.PersonLinker` counts), and its events naming a numbered session (index, type,
+    mechanism, date; as :func:`session_events` reads them, but only those :func:`changed_dates` dates)."""
+    sessions = [(idx, e.type, e.mechanism, e.date) for idx, e in enumerate(analysis.events) if session_key(e)]
+    return (orjson.dumps([{n: getattr(p, n) for n in PERSON_FIELDS} for p in analysis.actors.persons]),
+            orjson.dumps(sessions) if sessions else None)
 
 
 class Gathered:
-    """Step 1's input, gathered document by document as a run writes them, in the order they are stored.
+    """Step 1's input, gathered document by document as a run writes them, in the order they are stored:
+    each document's :func:`document_facts`, in a temporary table of the writer's connection (on disk, so
+    memory stays flat; written in the transaction that stores the documents, so it holds what they hold).
 
     Valid only when that run wrote every analysis the store holds (the store was empty when it began): then
-    :func:`resolve` reads no analysis for step 1 (nor, given workers, in a side process for step 2).
+    :func:`resolve` reads these small records, not every analysis, for step 1 (nor, given workers, every
+    analysis again in a side process for step 2).
     """
 
-    def __init__(self, kb: KnowledgeBase) -> None:
-        self.linker = PersonLinker(kb)
-        self.sessions: list[SessionEvent] = []
+    def __init__(self, store: Store) -> None:
+        self.db = store.db
+        self.pending: list[tuple[str, bytes, bytes | None]] = []
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS resolve_gathered (seq INTEGER PRIMARY KEY,"
+                        " doc_id TEXT NOT NULL, persons BLOB NOT NULL, sessions BLOB)")
+        self.db.execute("DELETE FROM temp.resolve_gathered")
 
     def add(self, doc_id: str, facts: DocFacts) -> None:
-        persons, sessions = facts
-        for rec in persons:
-            self.linker.count(rec)
-        self.sessions += [(doc_id, *ev) for ev in sessions]
+        self.pending.append((doc_id, *facts))
+
+    def write(self) -> None:
+        """Store the facts added since the last call (inside the caller's transaction)."""
+        self.db.executemany("INSERT INTO temp.resolve_gathered(doc_id, persons, sessions) VALUES (?,?,?)",
+                            self.pending)
+        self.pending.clear()
+
+    def count_persons(self, linker: PersonLinker) -> None:
+        """Count every gathered person into ``linker``, in the order stored."""
+        for (raw,) in self.db.execute("SELECT persons FROM temp.resolve_gathered ORDER BY seq"):
+            for p in orjson.loads(raw):
+                linker.add(p)
+
+    def sessions(self) -> list[tuple[str, bytes]]:
+        """Each document's session events as gathered (its id, their JSON), for :func:`gathered_dates`: held
+        compact (20,000 session events as dicts would take 30 MB)."""
+        return self.db.execute("SELECT doc_id, sessions FROM temp.resolve_gathered WHERE sessions IS NOT NULL"
+                               " ORDER BY seq").fetchall()
 
 
-def changed_dates(events: list[SessionEvent], kb: KnowledgeBase) -> dict[tuple[str, int], dict[str, Any] | None]:
+def gathered_dates(sessions: list[tuple[str, bytes]], kb: KnowledgeBase) -> dict[tuple[str, int], dict[str, Any] | None]:
+    """:func:`changed_dates` of :meth:`Gathered.sessions`, each event decoded when it is reached."""
+    return changed_dates(((doc_id, *ev) for doc_id, raw in sessions for ev in orjson.loads(raw)), kb)
+
+
+def changed_dates(events: Iterable[SessionEvent], kb: KnowledgeBase) -> dict[tuple[str, int], dict[str, Any] | None]:
     """(document id, event index) → the date (as stored) of each event that dating across documents changed.
 
     ``events``: (document id, event index, type, mechanism, date) of the stored events with a mechanism,
