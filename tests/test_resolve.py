@@ -91,15 +91,28 @@ def gathered_runs(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     return runs
 
 
-@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize(("workers", "child_fails"), [(1, False), (2, False), (2, True)])
 def test_an_ingest_into_an_empty_store_gathers_what_resolve_reads_first(
-        corpus_db: Path, pages_dir: Path, tmp_path: Path, kb: KnowledgeBase, workers: int,
-        gathered_runs: list[bool]) -> None:
+        corpus_db: Path, pages_dir: Path, tmp_path: Path, kb: KnowledgeBase, workers: int, child_fails: bool,
+        gathered_runs: list[bool], monkeypatch: pytest.MonkeyPatch) -> None:
     """The persons and session events gathered as the documents are written (by workers, or not) are what
-    resolve reads of the stored analyses: the same tables."""
+    resolve reads of the stored analyses: the same tables (also when the process dating them fails)."""
+    import os
+
+    import huitan.resolve as resolve_module
+
     reference = tmp_path / "read.db"
     shutil.copy(corpus_db, reference)
     resolve(Store(reference), kb)
+    if child_fails:
+        parent, dates = os.getpid(), resolve_module.gathered_dates
+
+        def flaky(*args: Any) -> Any:
+            if os.getpid() != parent:
+                raise RuntimeError("the second process fails")
+            return dates(*args)
+
+        monkeypatch.setattr(resolve_module, "gathered_dates", flaky)
     store = Store(tmp_path / "gathered.db")
     ingest([str(pages_dir)], store, IngestOptions(workers=workers), kb=kb)
     assert gathered_runs == [True]
