@@ -79,10 +79,10 @@ def resolve(store: Store, kb: KnowledgeBase, workers: int = 1, gathered: Gathere
     linker = PersonLinker(kb)
     redated: dict[tuple[str, int], dict[str, Any] | None] = {}  # or, given workers, from ``dating``
     if gathered is not None:
+        facts = gathered.sessions()
         # given workers, a second process (inheriting the compact session facts) dates them meanwhile
-        dating = _Forked(gathered_dates, gathered.sessions(), kb) if side else None
-        if not side:
-            redated = gathered_dates(gathered.sessions(), kb)
+        dating = _Forked(gathered_dates, facts, kb) if side else None
+        redated = {} if side else gathered_dates(facts, kb)
         gathered.count_persons(linker)
     else:
         dating = _Forked(dated_sessions, store.path, kb) if side else None
@@ -230,7 +230,7 @@ DocFacts = tuple[bytes, bytes | None]  # see :func:`document_facts`
 
 
 def document_facts(analysis: DocAnalysis) -> DocFacts:
-    """What step 1 reads of a document's stored analysis, taken from the analysis before it is stored (a
+    """What steps 1 and 2 read of a document's stored analysis, taken from the analysis before it is stored (a
     pure function, run where the document was analysed), as JSON: its persons (the fields a
     :class:`~huitan.persons.PersonLinker` counts), and its events naming a numbered session (index, type,
     mechanism, date; as :func:`session_events` reads them, but only those :func:`changed_dates` dates)."""
@@ -240,13 +240,13 @@ def document_facts(analysis: DocAnalysis) -> DocFacts:
 
 
 class Gathered:
-    """Step 1's input, gathered document by document as a run writes them, in the order they are stored:
+    """The input of steps 1 and 2, gathered document by document as a run writes them, in the order stored:
     each document's :func:`document_facts`, in a temporary table of the writer's connection (on disk, so
     memory stays flat; written in the transaction that stores the documents, so it holds what they hold).
 
     Valid only when that run wrote every analysis the store holds (the store was empty when it began): then
     :func:`resolve` reads these small records, not every analysis, for step 1 (nor, given workers, every
-    analysis again in a side process for step 2).
+    analysis again in a second process for step 2).
     """
 
     def __init__(self, store: Store) -> None:
