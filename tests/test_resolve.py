@@ -76,6 +76,25 @@ def corpus_db(pages_dir: Path) -> Path:
     return db
 
 
+def fail_in_children(monkeypatch: pytest.MonkeyPatch, names: tuple[str, ...]) -> None:
+    """Make each of ``huitan.resolve``'s functions ``names`` raise when called in any process but this one."""
+    import os
+
+    import huitan.resolve as resolve_module
+
+    parent = os.getpid()
+
+    def flaky(fn: Any) -> Any:
+        def run(*args: Any) -> Any:
+            if os.getpid() != parent:
+                raise RuntimeError("the second process fails")
+            return fn(*args)
+        return run
+
+    for name in names:
+        monkeypatch.setattr(resolve_module, name, flaky(getattr(resolve_module, name)))
+
+
 @pytest.fixture
 def gathered_runs(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """Whether each ``resolve`` that ``ingest`` ran was given what the run gathered."""
@@ -97,22 +116,11 @@ def test_an_ingest_into_an_empty_store_gathers_what_resolve_reads_first(
         gathered_runs: list[bool], monkeypatch: pytest.MonkeyPatch) -> None:
     """The persons and session events gathered as the documents are written (by workers, or not) are what
     resolve reads of the stored analyses: the same tables (also when the process dating them fails)."""
-    import os
-
-    import huitan.resolve as resolve_module
-
     reference = tmp_path / "read.db"
     shutil.copy(corpus_db, reference)
     resolve(Store(reference), kb)
     if child_fails:
-        parent, dates = os.getpid(), resolve_module.gathered_dates
-
-        def flaky(*args: Any) -> Any:
-            if os.getpid() != parent:
-                raise RuntimeError("the second process fails")
-            return dates(*args)
-
-        monkeypatch.setattr(resolve_module, "gathered_dates", flaky)
+        fail_in_children(monkeypatch, ("gathered_dates",))
     store = Store(tmp_path / "gathered.db")
     ingest([str(pages_dir)], store, IngestOptions(workers=workers), kb=kb)
     assert gathered_runs == [True]
@@ -161,10 +169,7 @@ def test_resolve_with_workers_gives_the_same_tables(corpus_db: Path, tmp_path: P
     """Sessions dated and mention rows written by other processes (or, when they fail, by this one): the same
     tables."""
     import multiprocessing
-    import os
     import tempfile
-
-    import huitan.resolve as resolve_module
 
     if "fork" not in multiprocessing.get_all_start_methods():
         pytest.skip("no fork here: resolve runs in one process")
@@ -175,17 +180,8 @@ def test_resolve_with_workers_gives_the_same_tables(corpus_db: Path, tmp_path: P
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    parent = os.getpid()
-
-    def flaky(fn: Any) -> Any:
-        def run(*args: Any) -> Any:
-            if child_fails and os.getpid() != parent:
-                raise RuntimeError("the second process fails")
-            return fn(*args)
-        return run
-
-    for name in ("write_mentions", "dated_sessions"):
-        monkeypatch.setattr(resolve_module, name, flaky(getattr(resolve_module, name)))
+    if child_fails:
+        fail_in_children(monkeypatch, ("write_mentions", "dated_sessions"))
     resolve(Store(two), kb, workers=2)
     assert stored(Store(two)) == stored(Store(one))
     assert Store(two).db.execute("SELECT count(*) FROM mentions").fetchone()[0] > 100

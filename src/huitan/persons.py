@@ -178,8 +178,11 @@ class PersonLinker:
         return person
 
 
+PERSON_RECORD_FIELDS = ("name", "country", "aliases", "positions", "rank", "names", "kb_id")  # what :func:`_record` reads
+
+
 def _record(p: Person | dict[str, Any]) -> PersonRecord:
-    """(name, country, aliases, positions, rank, names, kb_id) of a document person."""
+    """The :data:`PERSON_RECORD_FIELDS` of a document person (a :class:`Person`, or its stored dict)."""
     if isinstance(p, dict):
         return (p["name"], p.get("country"), tuple(p.get("aliases") or ()), tuple(p.get("positions") or ()),
                 p.get("rank"), tuple((p.get("names") or {}).items()), p.get("kb_id"))

@@ -57,7 +57,7 @@ from .merge import (
     event_id_of,
 )
 from .model import DateValue, DocAnalysis, Event, Evidence, Participant, Person, Statement
-from .persons import PersonLinker, id_by_name, names_to_ids
+from .persons import PERSON_RECORD_FIELDS, PersonLinker, id_by_name, names_to_ids
 from .store import Store, insert_many
 
 ANALYSED = "FROM documents WHERE analysis IS NOT NULL"
@@ -82,7 +82,8 @@ def resolve(store: Store, kb: KnowledgeBase, workers: int = 1, gathered: Gathere
         facts = gathered.sessions()
         # given workers, a second process (inheriting the compact session facts) dates them meanwhile
         dating = _Forked(gathered_dates, facts, kb) if side else None
-        redated = {} if side else gathered_dates(facts, kb)
+        if not side:
+            redated = gathered_dates(facts, kb)
         gathered.count_persons(linker)
     else:
         dating = _Forked(dated_sessions, store.path, kb) if side else None
@@ -225,7 +226,6 @@ def session_events(doc_id: str, events: list[dict[str, Any]] | None) -> list[Ses
             for idx, e in enumerate(events or ()) if isinstance(e.get("mechanism"), dict)]
 
 
-PERSON_FIELDS = ("name", "country", "aliases", "positions", "rank", "names", "kb_id")  # what PersonLinker reads
 DocFacts = tuple[bytes, bytes | None]  # see :func:`document_facts`
 
 
@@ -235,7 +235,7 @@ def document_facts(analysis: DocAnalysis) -> DocFacts:
     :class:`~huitan.persons.PersonLinker` counts), and its events naming a numbered session (index, type,
     mechanism, date; as :func:`session_events` reads them, but only those :func:`changed_dates` dates)."""
     sessions = [(idx, e.type, e.mechanism, e.date) for idx, e in enumerate(analysis.events) if session_key(e)]
-    return (orjson.dumps([{n: getattr(p, n) for n in PERSON_FIELDS} for p in analysis.actors.persons]),
+    return (orjson.dumps([{n: getattr(p, n) for n in PERSON_RECORD_FIELDS} for p in analysis.actors.persons]),
             orjson.dumps(sessions) if sessions else None)
 
 
